@@ -1,0 +1,1 @@
+"""Admin pages: login, escrows, reconciliation, CSV export."""

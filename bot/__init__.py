@@ -1,0 +1,1 @@
+"""Telegram conversation layer (python-telegram-bot 22)."""

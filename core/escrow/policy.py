@@ -1,0 +1,56 @@
+"""The escrow rules that are settings: limits, timings, retry policy, who is support."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from core.config import Settings
+from core.money import AmountLimits
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    limits: AmountLimits
+    fee_bps: int = 0
+    description_max_length: int = 200
+    max_open_escrows_per_user: int = 20
+    code_ttl: timedelta = timedelta(days=7)
+    payment_window: timedelta = timedelta(hours=24)
+    inspection_period: timedelta = timedelta(days=3)
+    join_attempts_per_hour: int = 10
+    join_window: timedelta = timedelta(hours=1)
+    payout_max_attempts: int = 6
+    retry_base_delay: timedelta = timedelta(seconds=30)
+    retry_max_delay: timedelta = timedelta(hours=1)
+    intent_lease: timedelta = timedelta(seconds=60)
+    admin_telegram_ids: frozenset[int] = frozenset()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Policy:
+        return cls(
+            limits=AmountLimits(settings.min_amount_paise, settings.max_amount_paise),
+            fee_bps=settings.fee_bps,
+            description_max_length=settings.description_max_length,
+            max_open_escrows_per_user=settings.max_open_escrows_per_user,
+            code_ttl=settings.code_ttl,
+            payment_window=settings.payment_window,
+            inspection_period=settings.inspection_period,
+            join_attempts_per_hour=settings.join_attempts_per_hour,
+            payout_max_attempts=settings.payout_max_attempts,
+            retry_base_delay=settings.retry_base_delay,
+            retry_max_delay=settings.retry_max_delay,
+            intent_lease=settings.intent_lease,
+            admin_telegram_ids=frozenset(settings.admin_telegram_ids),
+        )
+
+    def is_admin(self, telegram_id: int) -> bool:
+        return telegram_id in self.admin_telegram_ids
+
+    def backoff(self, attempt: int, rng: random.Random) -> timedelta:
+        """Delay before retry number `attempt` (1-based): exponential, capped, half-jittered."""
+        ceiling = min(
+            self.retry_max_delay, self.retry_base_delay * (1 << min(max(0, attempt - 1), 30))
+        )
+        return ceiling * rng.uniform(0.5, 1.0)

@@ -1,0 +1,137 @@
+"""Bookkeeping when money starts to leave and when it has left: ledger, state, audit, notices."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core import audit, ledger
+from core.db.models import Escrow, MoneyIntent, Payment
+from core.db.uow import UnitOfWork
+from core.escrow.notices import notify_parties
+from core.escrow.states import Event
+
+__all__ = ["Event", "record_start", "returned", "settled"]
+
+
+async def record_start(
+    uow: UnitOfWork, escrow: Escrow, event_type: str, intent: MoneyIntent, now: datetime
+) -> None:
+    """Audit and announce that money is about to leave the escrow."""
+    await audit.append(
+        uow.session,
+        event_type=event_type,
+        status=escrow.state,
+        now=now,
+        escrow_id=escrow.id,
+        amount_paise=escrow.amount_paise,
+        payload={
+            "fee_paise": escrow.fee_paise,
+            "resolution": escrow.resolution,
+            "payee_share_paise": escrow.payee_share_paise,
+            "intent_id": intent.id,
+        },
+    )
+    await notify_parties(uow, escrow, escrow.state.lower(), now, resolution=escrow.resolution)
+
+
+async def settled(uow: UnitOfWork, escrow: Escrow, intent: MoneyIntent, now: datetime) -> None:
+    """A payout or refund for the escrow succeeded: post it and finish the escrow if all done."""
+    if intent.kind == "payout":
+        await ledger.post(
+            uow.session,
+            ledger.Kind.RELEASE,
+            intent.amount_paise,
+            now,
+            escrow_id=escrow.id,
+            intent_id=intent.id,
+        )
+        if escrow.fee_paise:
+            await ledger.post(
+                uow.session,
+                ledger.Kind.FEE,
+                escrow.fee_paise,
+                now,
+                escrow_id=escrow.id,
+                intent_id=intent.id,
+            )
+        escrow.payout_at = now
+    else:
+        await ledger.post(
+            uow.session,
+            ledger.Kind.REFUND,
+            intent.amount_paise,
+            now,
+            escrow_id=escrow.id,
+            intent_id=intent.id,
+        )
+    await audit.append(
+        uow.session,
+        event_type=f"{intent.kind}.succeeded",
+        status="succeeded",
+        now=now,
+        escrow_id=escrow.id,
+        gateway_ref=intent.provider_ref,
+        amount_paise=intent.amount_paise,
+        payload={"intent_id": intent.id, "utr": intent.utr},
+    )
+    event = await _finishing_event(uow, escrow, intent)
+    if event is None:
+        return
+    await uow.escrows.transition(escrow, event, now, next_retry_at=None, last_payment_error=None)
+    await audit.append(
+        uow.session,
+        event_type="escrow.closed",
+        status=escrow.state,
+        now=now,
+        escrow_id=escrow.id,
+        amount_paise=escrow.amount_paise,
+    )
+    await notify_parties(
+        uow, escrow, escrow.state.lower(), now, utr=intent.utr, resolution=escrow.resolution
+    )
+
+
+async def _finishing_event(uow: UnitOfWork, escrow: Escrow, intent: MoneyIntent) -> Event | None:
+    if escrow.resolution != "split":
+        return Event.PAYOUT_SUCCEEDED if intent.kind == "payout" else Event.REFUND_SUCCEEDED
+    intents = await uow.intents.for_escrow(escrow.id)
+    done = {i.kind for i in intents if i.status == "succeeded"}
+    return Event.SPLIT_SETTLED if {"payout", "refund"} <= done else None
+
+
+async def returned(uow: UnitOfWork, intent: MoneyIntent, now: datetime) -> None:
+    """Unexpected money went back to its payer: clear it from suspense."""
+    assert intent.payment_id is not None
+    await ledger.post(
+        uow.session,
+        ledger.Kind.RETURNED,
+        intent.amount_paise,
+        now,
+        escrow_id=intent.escrow_id,
+        payment_id=intent.payment_id,
+        intent_id=intent.id,
+    )
+    payment = await uow.session.get(Payment, intent.payment_id)
+    if payment is not None:
+        payment.status, payment.updated_at = "returned", now
+    await audit.append(
+        uow.session,
+        event_type="payment.returned",
+        status="returned",
+        now=now,
+        escrow_id=intent.escrow_id,
+        gateway_ref=intent.provider_ref,
+        amount_paise=intent.amount_paise,
+        payload={"intent_id": intent.id, "utr": intent.utr},
+    )
+    escrow = await uow.escrows.get(intent.escrow_id) if intent.escrow_id else None
+    if escrow is not None:
+        await notify_parties(
+            uow,
+            escrow,
+            "payment_return_done",
+            now,
+            only="payer",
+            returned_paise=intent.amount_paise,
+            utr=intent.utr,
+        )

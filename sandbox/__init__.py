@@ -1,0 +1,1 @@
+"""Local stand-ins for every outside service (Setu, payout rail, Telegram) and the web chat."""

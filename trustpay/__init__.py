@@ -1,0 +1,1 @@
+"""TrustPay: the composition root and the `trustpay` command."""

@@ -1,0 +1,3 @@
+from trustpay.cli import main
+
+main()

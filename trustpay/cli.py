@@ -1,0 +1,122 @@
+"""The `trustpay` command: run, migrate, inspect escrows, verify the audit trail."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from core.config import ProductionConfigError, Settings
+from core.db import migrate as migrations
+from core.db.engine import is_sqlite
+from core.errors import InputError
+from core.logs import configure_logging
+from trustpay import bootstrap, checks
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+escrow_app = typer.Typer(no_args_is_help=True, help="Look at escrows.")
+audit_app = typer.Typer(no_args_is_help=True, help="The audit trail and the ledger.")
+app.add_typer(escrow_app, name="escrow")
+app.add_typer(audit_app, name="audit")
+
+
+def _settings() -> Settings:
+    settings = Settings()
+    configure_logging(
+        level=settings.log_level,
+        fmt=settings.log_format,
+        file=settings.log_file,
+        max_bytes=settings.log_file_max_bytes,
+        backups=settings.log_file_backups,
+    )
+    return settings
+
+
+@app.command()
+def run(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Start TrustPay: web app, scheduled jobs and (soon) the bot, on one event loop."""
+    settings = _settings()
+    try:
+        settings.check_production()
+    except ProductionConfigError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    if is_sqlite(settings.database_url):
+        migrations.upgrade(settings.database_url)  # the embedded default sets itself up
+    elif migrations.current(settings.database_url) != migrations.head():
+        typer.echo("The database is not migrated: run `trustpay migrate` first.", err=True)
+        raise typer.Exit(2)
+    runtime = bootstrap.build_runtime(settings)
+    web = bootstrap.build_app(runtime)
+    listen_host, listen_port = host or settings.host, port or settings.port
+    base = f"http://{listen_host}:{listen_port}"
+    typer.echo(f"TrustPay on {base}")
+    for line in bootstrap.describe_services(settings, base):
+        typer.echo(f"  {line}")
+    config = uvicorn.Config(
+        web,
+        host=listen_host,
+        port=listen_port,
+        log_config=None,
+        proxy_headers=True,
+        server_header=False,
+    )
+    asyncio.run(uvicorn.Server(config).serve())
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date."""
+    settings = _settings()
+    migrations.upgrade(settings.database_url)
+    typer.echo(f"Database at revision {migrations.current(settings.database_url)}.")
+
+
+@escrow_app.command("show")
+def escrow_show(
+    code: str,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show one escrow: state, amounts, parties, payments, payouts, refunds, ledger balance."""
+    settings = _settings()
+    try:
+        snapshot = asyncio.run(checks.snapshot(settings, code))
+    except InputError as exc:
+        typer.echo(f"Not a valid escrow code: {code!r}", err=True)
+        raise typer.Exit(2) from exc
+    if snapshot is None:
+        typer.echo(f"No escrow with code {code.strip().upper()}.", err=True)
+        raise typer.Exit(1)
+    if as_json:
+        typer.echo(json.dumps(snapshot, indent=2, ensure_ascii=False))
+        return
+    for key in ("code", "name", "state", "amount_paise", "fee_paise", "description"):
+        typer.echo(f"{key:>14}: {snapshot[key]}")
+    typer.echo(f"{'holding':>14}: {snapshot['ledger']['holding_balance_paise']} paise")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Re-check the hash chain and the ledger invariants; exit 1 if anything is wrong."""
+    settings = _settings()
+    problems = asyncio.run(checks.verify(settings))
+    if problems:
+        typer.echo(f"FAILED: {len(problems)} problem(s)")
+        for problem in problems:
+            typer.echo(f"- {problem}")
+        raise typer.Exit(1)
+    typer.echo("OK: audit chain intact, ledger invariants hold.")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

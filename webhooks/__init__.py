@@ -1,0 +1,1 @@
+"""HTTP side: gateway webhooks, Telegram webhook, status page, health and metrics."""
