@@ -112,6 +112,25 @@ class Settings(BaseSettings):
             return [value]
         return value
 
+    @field_validator(
+        "anchor_interval",
+        "code_ttl",
+        "payment_window",
+        "inspection_period",
+        "retry_base_delay",
+        "retry_max_delay",
+        "intent_lease",
+        "expiry_job_interval",
+        "retry_job_interval",
+        mode="before",
+    )
+    @classmethod
+    def _seconds(cls, value: object) -> object:
+        """Durations may be ISO 8601 ("PT30S", "P7D") or a plain number of seconds ("30")."""
+        if isinstance(value, str) and value.strip().replace(".", "", 1).isdigit():
+            return float(value)
+        return value
+
     @field_validator("max_amount_paise")
     @classmethod
     def _max_above_min(cls, value: int, info: object) -> int:

@@ -152,7 +152,7 @@ async def _unbalanced_transactions(session: AsyncSession) -> list[Violation]:
 
 async def _escrow_balances(session: AsyncSession) -> list[Violation]:
     totals: dict[int, dict[str, int]] = {}
-    query = (
+    by_kind = (
         select(
             LedgerTransaction.escrow_id, LedgerTransaction.kind, func.sum(LedgerEntry.amount_paise)
         )
@@ -160,27 +160,38 @@ async def _escrow_balances(session: AsyncSession) -> list[Violation]:
         .where(LedgerEntry.side == "D", LedgerTransaction.escrow_id.is_not(None))
         .group_by(LedgerTransaction.escrow_id, LedgerTransaction.kind)
     )
-    for escrow_id, kind, total in (await session.execute(query)).all():
+    for escrow_id, kind, total in (await session.execute(by_kind)).all():
         totals.setdefault(escrow_id, {})[kind] = int(total)
-    escrows = (await session.execute(select(Escrow))).scalars().all()
+    holding = (
+        select(LedgerTransaction.escrow_id, func.sum(_SIGNED))
+        .join(LedgerEntry, LedgerEntry.txn_id == LedgerTransaction.id)
+        .where(LedgerEntry.account == A.ESCROW_HOLDING)
+        .group_by(LedgerTransaction.escrow_id)
+    )
+    balances = {escrow_id: int(net) for escrow_id, net in (await session.execute(holding)).all()}
     violations: list[Violation] = []
-    for escrow in escrows:
-        violations += escrow_violations(escrow, totals.get(escrow.id, {}))
+    for escrow in (await session.execute(select(Escrow))).scalars():
+        found = totals.get(escrow.id, {})
+        violations += escrow_violations(escrow, found, balances.get(escrow.id, 0))
     return violations
 
 
-def escrow_violations(escrow: Escrow, totals: dict[str, int]) -> list[Violation]:
-    """The rules one escrow's ledger totals must satisfy in its current state."""
+def escrow_violations(escrow: Escrow, totals: dict[str, int], balance: int) -> list[Violation]:
+    """The rules one escrow's ledger must satisfy in its current state.
+
+    `totals` is the amount per transaction kind; `balance` is what escrow_holding owes.
+    """
     state = states.State(escrow.state)
     hold = totals.get(Kind.HOLD, 0)
     out = totals.get(Kind.RELEASE, 0) + totals.get(Kind.FEE, 0) + totals.get(Kind.REFUND, 0)
-    balance = hold - out
     label = f"escrow {escrow.id} ({escrow.code}, {state})"
     problems: list[Violation] = []
+    if balance != hold - out:
+        problems.append(Violation("holding", f"{label} holds {balance}, postings say {hold - out}"))
     if hold not in (0, escrow.amount_paise):
         problems.append(Violation("hold", f"{label} holds {hold}, amount is {escrow.amount_paise}"))
     if balance < 0:
-        problems.append(Violation("holding", f"{label} paid out {out} but held {hold}"))
+        problems.append(Violation("holding", f"{label} owes {balance}: paid out more than held"))
     if state in states.TERMINAL and balance != 0:
         problems.append(Violation("holding", f"{label} is terminal but still holds {balance}"))
     if state in states.HOLDING and balance != escrow.amount_paise:
@@ -191,7 +202,18 @@ def escrow_violations(escrow: Escrow, totals: dict[str, int]) -> list[Violation]
         problems.append(Violation("one_resolution", f"{label} was both released and refunded"))
     if hold == 0 and state not in _UNPAID:
         problems.append(Violation("hold", f"{label} has no hold"))
+    expected = _RESOLUTION_OF.get(state)
+    if expected is not None and escrow.resolution != expected:
+        problems.append(Violation("resolution", f"{label} ended as {escrow.resolution}"))
     return problems
+
+
+# Terminal money states and the resolution that must have led to each.
+_RESOLUTION_OF = {
+    states.State.RELEASED: "release",
+    states.State.REFUNDED: "refund",
+    states.State.SPLIT: "split",
+}
 
 
 # States an escrow can be in without ever having been paid.

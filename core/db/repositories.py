@@ -24,6 +24,7 @@ from core.errors import LostRaceError
 from core.escrow import states
 from core.escrow.commands import Actor
 from core.escrow.states import Event, State
+from core.escrow.text import strip_controls
 
 
 class Users:
@@ -34,8 +35,8 @@ class Users:
         """Create or refresh the person's row from what Telegram told us; return it."""
         values = {
             "telegram_id": actor.telegram_id,
-            "first_name": actor.first_name[:128],
-            "username": (actor.username or None) and actor.username[:64],
+            "first_name": strip_controls(actor.first_name, 128),
+            "username": strip_controls(actor.username or "", 64) or None,
             "language": actor.language if actor.language in ("en", "hi") else "en",
             "created_at": now,
             "updated_at": now,

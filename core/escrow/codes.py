@@ -15,8 +15,8 @@ from core.errors import InputError
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
-_CODE = re.compile(f"^[{ALPHABET}]{{{CODE_LENGTH}}}$")
-_SEPARATORS = str.maketrans("", "", " -_.\u00a0\t")
+_CODE = re.compile(f"[{ALPHABET}]{{{CODE_LENGTH}}}")
+_SEPARATORS = str.maketrans("", "", " -_.\u00a0\t\r\n")
 
 ADJECTIVES = (
     "Amber",
@@ -115,8 +115,9 @@ def new_friendly_name() -> str:
 
 def normalise_code(text: str) -> str:
     """Upper-case, trim and drop separators; raise InputError("code.invalid") if malformed."""
-    code = unicodedata.normalize("NFKC", text).translate(_SEPARATORS).upper()
-    if not _CODE.match(code):
+    raw = unicodedata.normalize("NFKC", text).translate(_SEPARATORS)
+    code = raw.upper() if raw.isascii() else ""  # "ß".upper() is "SS": not a code character
+    if not _CODE.fullmatch(code):
         raise InputError("code.invalid", code=text.strip()[:20])
     return code
 

@@ -21,6 +21,7 @@ from core.escrow.commands import PaymentFailed, PaymentReceived
 from core.escrow.notices import alert_support, notify_parties
 from core.escrow.states import Event, State
 from core.logs import get_logger, log_context
+from core.money import format_inr
 from core.payments.vpa import mask_vpa
 
 log = get_logger("trustpay.funds")
@@ -57,6 +58,7 @@ async def record_payment(cmd: PaymentReceived, deps: Deps) -> PaymentResult:
         with log_context(
             escrow_id=payment.escrow_id,
             code=escrow and escrow.code,
+            user_id=escrow and escrow.payer_id,
             amount_paise=cmd.amount_paise,
             payment_id=payment.id,
         ):
@@ -255,7 +257,9 @@ async def _return(
         amount_paise=payment.amount_paise,
         payload={"problem": problem, "intent_id": intent.id},
     )
-    detail = f"₹ payment {payment.gateway_payment_id} ({payment.amount_paise} paise): {problem}"
+    detail = (
+        f"payment {payment.gateway_payment_id} of {format_inr(payment.amount_paise)}: {problem}"
+    )
     await alert_support(
         uow, deps.policy, "unmatched_payment", detail, now, escrow=escrow, payment_id=payment.id
     )

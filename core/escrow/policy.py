@@ -50,7 +50,7 @@ class Policy:
 
     def backoff(self, attempt: int, rng: random.Random) -> timedelta:
         """Delay before retry number `attempt` (1-based): exponential, capped, half-jittered."""
-        ceiling = min(
-            self.retry_max_delay, self.retry_base_delay * (1 << min(max(0, attempt - 1), 30))
-        )
-        return ceiling * rng.uniform(0.5, 1.0)
+        exponent = min(max(0, attempt - 1), 62)  # 2**62 times any delay is past any cap
+        seconds = self.retry_base_delay.total_seconds() * float(2**exponent)
+        ceiling = min(self.retry_max_delay.total_seconds(), seconds)
+        return timedelta(seconds=ceiling * rng.uniform(0.5, 1.0))

@@ -11,6 +11,11 @@ from core.errors import InputError
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def strip_controls(text: str, max_length: int) -> str:
+    """For text we store but do not validate (Telegram names): printable, trimmed, bounded."""
+    return _CONTROL.sub("", text).strip()[:max_length]
+
+
 def clean_text(text: str | None, max_length: int, field: str, *, required: bool = True) -> str:
     """Strip outer whitespace and control characters; enforce presence and length.
 

@@ -164,10 +164,14 @@ async def dispatch(intent_id: int, deps: Deps) -> TransferStatus | None:
         intent.calls += 1
         request = _request_for(intent)
         kind, status = intent.kind, intent.status
+        escrow = await uow.escrows.get(intent.escrow_id) if intent.escrow_id else None
         await uow.commit()
-    with log_context(
-        intent_id=intent_id, escrow_id=intent.escrow_id, kind=kind, amount_paise=intent.amount_paise
-    ):
+    context = {"intent_id": intent_id, "kind": kind, "amount_paise": intent.amount_paise}
+    if escrow is not None:
+        recipient = escrow.payee_id if kind == "payout" else escrow.payer_id
+        context |= {"escrow_id": escrow.id, "code": escrow.code, "user_id": recipient}
+    with log_context(**context):
+        log.info("transfer.calling", provider_call="find" if status != "pending" else "send")
         try:
             result = await _call(deps, kind, status, request)
         except GatewayRejectedError as exc:
@@ -177,6 +181,7 @@ async def dispatch(intent_id: int, deps: Deps) -> TransferStatus | None:
             await _mark_unknown(intent_id, deps, exc)
             return None
         await apply_status(intent_id, result, deps)
+        log.info("transfer.answered", outcome=result.state.value, provider_ref=result.provider_ref)
     return result
 
 

@@ -13,6 +13,7 @@ Create Date: 2026-11-30
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -40,11 +41,11 @@ def _ref(name: str, table: str, *, nullable: bool = True) -> sa.Column[int]:
     return sa.Column(name, kind, sa.ForeignKey(f"{table}.id"), nullable=nullable)
 
 
-def _time(name: str, *, nullable: bool = False) -> sa.Column[object]:
+def _time(name: str, *, nullable: bool = False) -> sa.Column[Any]:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 
-def _partial(where: str) -> dict[str, object]:
+def _partial(where: str) -> dict[str, Any]:
     return {"postgresql_where": sa.text(where), "sqlite_where": sa.text(where)}
 
 
