@@ -7,7 +7,7 @@ tampers on purpose).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -45,6 +45,23 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def db_kind(db_url: str) -> str:
     return "sqlite" if db_url.startswith("sqlite") else "postgresql"
+
+
+@pytest.fixture
+def fresh_db(request: pytest.FixtureRequest, db_url: str, tmp_path: Path) -> Callable[[], str]:
+    """Call for another empty database of the same kind (one per Hypothesis example)."""
+    counter = iter(range(1_000_000))
+
+    def make() -> str:
+        if db_url.startswith("sqlite"):
+            template: SqliteTemplate = request.getfixturevalue("sqlite_template")
+            directory = tmp_path / f"example-{next(counter)}"
+            directory.mkdir()
+            return template.copy_to(directory)
+        schema: PostgresSchema = request.getfixturevalue("postgres")
+        return schema.reset()
+
+    return make
 
 
 @pytest.fixture

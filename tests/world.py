@@ -8,6 +8,8 @@ await world.confirm(escrow, "payer")
 from __future__ import annotations
 
 import random
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
@@ -122,6 +124,11 @@ class World:
         actor = PAYER if role == "payer" else PAYEE
         return await service.confirm_release(Confirm(actor, escrow.code), self.deps)
 
+    async def confirm_both(self, escrow: Escrow) -> service.ActionResult:
+        """The payer, then the payee, say the deal is done."""
+        await self.confirm(escrow, "payer")
+        return await self.confirm(escrow, "payee")
+
     async def cancel(self, escrow: Escrow, role: str, reason: str = "") -> service.ActionResult:
         actor = PAYER if role == "payer" else PAYEE
         return await service.cancel_escrow(Cancel(actor, escrow.code, reason), self.deps)
@@ -180,3 +187,14 @@ class World:
             chain = await audit.verify_chain(uow.session)
             books = await ledger.check_invariants(uow.session)
         return [str(p) for p in chain] + [str(v) for v in books]
+
+
+@asynccontextmanager
+async def opened_world(url: str) -> AsyncIterator[World]:
+    """A world whose invariants are checked when the block ends without an error."""
+    world = await World.open(url)
+    try:
+        yield world
+        assert await world.problems() == []
+    finally:
+        await world.close()
