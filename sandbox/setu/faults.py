@@ -1,0 +1,46 @@
+"""Switches that make the simulator misbehave the ways a real gateway does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from enum import Enum
+
+
+class RequestFault(Enum):
+    FAIL = "fail"  # 500 before anything happens
+    RATE_LIMIT = "rate_limit"  # 429 before anything happens
+    TIMEOUT = "timeout"  # the request takes effect, then the answer is late
+
+
+@dataclass
+class Faults:
+    fail_next: int = 0
+    rate_limit_next: int = 0
+    timeout_next: int = 0
+    timeout_seconds: float = 15.0
+    only_path_contains: str = ""  # request faults hit only paths containing this, when set
+    drop_webhooks: bool = False
+    duplicate_webhooks: bool = False
+    reorder_webhooks: bool = False
+    webhook_delay_seconds: float = 0.0
+    accept_late_payments: bool = False
+
+    def reset(self) -> None:
+        """Back to a well-behaved gateway (in place: others hold this object)."""
+        for field in fields(self):
+            setattr(self, field.name, getattr(Faults, field.name))
+
+    def take(self, path: str) -> RequestFault | None:
+        """Use up one pending request fault that applies to `path`, if any."""
+        if self.only_path_contains and self.only_path_contains not in path:
+            return None
+        if self.fail_next > 0:
+            self.fail_next -= 1
+            return RequestFault.FAIL
+        if self.rate_limit_next > 0:
+            self.rate_limit_next -= 1
+            return RequestFault.RATE_LIMIT
+        if self.timeout_next > 0:
+            self.timeout_next -= 1
+            return RequestFault.TIMEOUT
+        return None
