@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "placeholder"})
@@ -92,16 +92,20 @@ class Settings(BaseSettings):
     payment_window: timedelta = timedelta(hours=24)
     inspection_period: timedelta = timedelta(days=3)
     join_attempts_per_hour: int = Field(default=10, ge=1)
+    payment_poll_after: timedelta = timedelta(minutes=2)
+    payment_poll_interval: timedelta = timedelta(minutes=2)
 
     # --- money-out retries ---
     payout_max_attempts: int = Field(default=6, ge=1)
     retry_base_delay: timedelta = timedelta(seconds=30)
     retry_max_delay: timedelta = timedelta(hours=1)
     intent_lease: timedelta = timedelta(seconds=60)
+    transfer_stuck_after: timedelta = timedelta(hours=6)
 
     # --- job cadence ---
     expiry_job_interval: timedelta = timedelta(seconds=60)
     retry_job_interval: timedelta = timedelta(seconds=15)
+    reconcile_job_interval: timedelta = timedelta(seconds=30)
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod
@@ -112,22 +116,13 @@ class Settings(BaseSettings):
             return [value]
         return value
 
-    @field_validator(
-        "anchor_interval",
-        "code_ttl",
-        "payment_window",
-        "inspection_period",
-        "retry_base_delay",
-        "retry_max_delay",
-        "intent_lease",
-        "expiry_job_interval",
-        "retry_job_interval",
-        mode="before",
-    )
+    @field_validator("*", mode="before")
     @classmethod
-    def _seconds(cls, value: object) -> object:
+    def _seconds(cls, value: object, info: ValidationInfo) -> object:
         """Durations may be ISO 8601 ("PT30S", "P7D") or a plain number of seconds ("30")."""
-        if isinstance(value, str) and value.strip().replace(".", "", 1).isdigit():
+        field = cls.model_fields.get(info.field_name or "")
+        is_duration = field is not None and field.annotation is timedelta
+        if is_duration and isinstance(value, str) and value.strip().replace(".", "", 1).isdigit():
             return float(value)
         return value
 

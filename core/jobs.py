@@ -7,8 +7,10 @@ SKIP LOCKED or leased, and every change is guarded.
 from __future__ import annotations
 
 from core.deps import Deps
-from core.escrow import expiry, transfers
+from core.escrow import activation, expiry, outbound, reconcile
 from core.logs import get_logger
+from core.payments import inbox
+from core.payments.setu import events as setu_events
 
 log = get_logger("trustpay.jobs")
 
@@ -25,10 +27,27 @@ async def expire_escrows(deps: Deps) -> dict[str, int]:
     return counts
 
 
+async def poll_payments(deps: Deps) -> int:
+    """Ask the gateway about escrows still waiting for payment (lost webhooks heal here)."""
+    return await reconcile.poll_awaiting_payments(deps)
+
+
+async def process_inbox(deps: Deps) -> int:
+    """Retry gateway events whose processing failed or could not settle yet."""
+    return await inbox.process_due({"setu": setu_events.handle}, deps)
+
+
 async def retry_transfers(deps: Deps) -> int:
-    """Send or check every money intent that is due (pending, unknown or submitted)."""
+    """Make every provider call that is due: payment requests, payouts, refunds, returns."""
     now = deps.clock.now()
     async with deps.uow() as uow:
         due = await uow.intents.due(now)
-    await transfers.dispatch_all(due, deps)
+    for intent_id, kind in due:
+        try:
+            if kind == "collect":
+                await activation.request_payment(intent_id, deps)
+            else:
+                await outbound.dispatch(intent_id, deps)
+        except Exception:  # one bad intent must not stop the others; it stays due
+            log.exception("job.retry_transfers.failed", intent_id=intent_id)
     return len(due)

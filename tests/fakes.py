@@ -14,7 +14,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from core.errors import GatewayRejectedError, GatewayTimeoutError, GatewayUnavailableError
-from core.escrow.ports import TransferRequest, TransferState, TransferStatus
+from core.escrow.ports import (
+    CollectSpec,
+    GatewayPayment,
+    PaymentQr,
+    TransferRequest,
+    TransferState,
+    TransferStatus,
+)
 
 T0 = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
 
@@ -25,6 +32,7 @@ BEHAVIOURS = (
     "reject",  # definite failure, never worth retrying (invalid VPA)
     "unavailable",  # 503 before anything happened
     "timeout_after_accept",  # accepted and done, but the answer never arrives
+    "crash_after_accept",  # done, then our side blows up before reading the answer
 )
 
 
@@ -47,11 +55,15 @@ class Transfer:
 
 @dataclass
 class FakeProvider:
+    """`idempotent=False` behaves like Setu's refunds: the same request sent twice pays twice."""
+
     name: str
+    idempotent: bool = True
     transfers: dict[str, Transfer] = field(default_factory=dict)
     calls: list[tuple[str, str]] = field(default_factory=list)
     _script: deque[str] = field(default_factory=deque)
     default: str = "succeed"
+    reject_finds: int = 0  # the next N status lookups are refused (4xx)
 
     def script(self, *behaviours: str) -> None:
         assert all(b in BEHAVIOURS for b in behaviours), behaviours
@@ -69,31 +81,42 @@ class FakeProvider:
 
     async def send(self, request: TransferRequest) -> TransferStatus:
         self.calls.append(("send", request.idempotency_key))
-        if request.idempotency_key in self.transfers:  # idempotent replay
-            existing = self.transfers[request.idempotency_key]
-            assert existing.request == request, "same key, different body"
+        key = request.idempotency_key
+        if key in self.transfers and self.idempotent:  # replay, as RazorpayX does
+            existing = self.transfers[key]
+            assert existing.request.amount_paise == request.amount_paise, "same key, new body"
             return existing.status
+        if key in self.transfers:  # no idempotency: a second, real transfer
+            key = f"{key}#{len(self.transfers)}"
         behaviour = self._script.popleft() if self._script else self.default
         ref = f"{self.name}_{len(self.transfers) + 1}"
         if behaviour == "unavailable":
             raise GatewayUnavailableError("503 from fake", provider=self.name, status_code=503)
         if behaviour == "reject":
             raise GatewayRejectedError("invalid VPA", provider=self.name, code="invalid_vpa")
+        done = TransferStatus(TransferState.SUCCEEDED, ref, utr=f"UTR{ref}")
         status = {
-            "succeed": TransferStatus(TransferState.SUCCEEDED, ref, utr=f"UTR{ref}"),
+            "succeed": done,
             "processing": TransferStatus(TransferState.PROCESSING, ref),
             "fail": TransferStatus(TransferState.FAILED, ref, reason="bank down"),
-            "timeout_after_accept": TransferStatus(TransferState.SUCCEEDED, ref, utr=f"UTR{ref}"),
+            "timeout_after_accept": done,
+            "crash_after_accept": done,
         }[behaviour]
-        self.transfers[request.idempotency_key] = Transfer(request, status)
+        self.transfers[key] = Transfer(request, status)
         if behaviour == "timeout_after_accept":
             raise GatewayTimeoutError("read timeout", provider=self.name)
+        if behaviour == "crash_after_accept":
+            raise RuntimeError("parser blew up after the provider acted")
         return status
 
     async def find(self, request: TransferRequest) -> TransferStatus | None:
+        """By our reference, as a provider's list/lookup endpoints allow."""
         self.calls.append(("find", request.idempotency_key))
-        transfer = self.transfers.get(request.idempotency_key)
-        return transfer.status if transfer else None
+        if self.reject_finds:
+            self.reject_finds -= 1
+            raise GatewayRejectedError("lookup refused", provider=self.name, status_code=400)
+        mine = [t for t in self.transfers.values() if t.request.reference == request.reference]
+        return mine[0].status if mine else None
 
     def money_out_for(self, destination: str | None = None) -> int:
         return sum(
@@ -115,8 +138,57 @@ class FakeRail(FakeProvider):
 
 
 class FakeGateway(FakeProvider):
+    """Refunds as FakeProvider, plus QRs and payments as the status API would report them."""
+
     def __init__(self) -> None:
-        super().__init__(name="fakesetu")
+        super().__init__(name="fakesetu", idempotent=False)  # Setu has no idempotency keys
+        self.qrs: dict[str, CollectSpec] = {}
+        self.collects: dict[str, tuple[CollectSpec, str]] = {}
+        self.expired: set[str] = set()
+        self.payments: dict[str, GatewayPayment] = {}
+        self.qr_failures = 0  # the next N create_qr calls fail as "unavailable"
+
+    async def create_qr(self, spec: CollectSpec) -> PaymentQr:
+        if self.qr_failures:
+            self.qr_failures -= 1
+            raise GatewayUnavailableError("503 from fake", provider=self.name, status_code=503)
+        qr_id = f"qr_{len(self.qrs) + 1}"
+        self.qrs[qr_id] = spec
+        link = f"upi://pay?pa=trustpay@setu&am={spec.amount_paise / 100:.2f}&tr={qr_id}&cu=INR"
+        return PaymentQr(qr_id=qr_id, intent_link=link, ref_id=qr_id)
+
+    async def create_collect(self, spec: CollectSpec, payer_vpa: str) -> str:
+        collect_id = f"collect_{len(self.collects) + 1}"
+        self.collects[collect_id] = (spec, payer_vpa)
+        return collect_id
+
+    async def expire_qr(self, qr_id: str) -> None:
+        self.expired.add(qr_id)
+
+    def pay(self, instance_id: str, amount: int | None = None, status: str = "success") -> str:
+        """Someone pays a QR or collect request; returns the new payment id."""
+        spec = self.qrs[instance_id] if instance_id in self.qrs else self.collects[instance_id][0]
+        payment_id = f"setupay_{len(self.payments) + 1}"
+        self.payments[payment_id] = GatewayPayment(
+            payment_id=payment_id,
+            status=status,
+            amount_paise=spec.amount_paise if amount is None else amount,
+            product_instance_id=instance_id,
+            reference=spec.reference,
+            payer_vpa="asha.r@okhdfc",
+            rrn=f"{len(self.payments):012d}",
+            txn_id=f"SET{len(self.payments):032d}",
+        )
+        return payment_id
+
+    async def get_payment(self, payment_id: str) -> GatewayPayment:
+        if payment_id not in self.payments:
+            raise GatewayRejectedError("not found", provider=self.name, status_code=404)
+        return self.payments[payment_id]
+
+    async def last_payment(self, instance_id: str) -> GatewayPayment | None:
+        mine = [p for p in self.payments.values() if p.product_instance_id == instance_id]
+        return mine[-1] if mine else None
 
     async def refund(self, request: TransferRequest) -> TransferStatus:
         return await self.send(request)

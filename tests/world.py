@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core import audit, ledger
+from core import audit, jobs, ledger
 from core.db.engine import make_engine, make_session_factory
 from core.db.models import Escrow, MoneyIntent, Notification
 from core.db.uow import UnitOfWork
@@ -145,6 +145,13 @@ class World:
     def tick(self, **delta: float) -> None:
         self.clock.advance(timedelta(**delta))
 
+    async def run_jobs(self) -> None:
+        """Every scheduled job once, in the order a quiet minute would run them."""
+        await jobs.process_inbox(self.deps)
+        await jobs.poll_payments(self.deps)
+        await jobs.expire_escrows(self.deps)
+        await jobs.retry_transfers(self.deps)
+
     # --- looking at the world ---
     async def escrow(self, escrow_id: int) -> Escrow:
         async with self.deps.uow() as uow:
@@ -155,9 +162,12 @@ class World:
     async def state(self, escrow: Escrow) -> str:
         return (await self.escrow(escrow.id)).state
 
-    async def intents(self, escrow: Escrow | None = None) -> list[MoneyIntent]:
+    async def intents(
+        self, escrow: Escrow | None = None, kinds: tuple[str, ...] = ("payout", "refund", "return")
+    ) -> list[MoneyIntent]:
+        """Money-out intents by default; pass kinds=("collect",) for payment requests."""
         async with self.deps.uow() as uow:
-            query = select(MoneyIntent).order_by(MoneyIntent.id)
+            query = select(MoneyIntent).where(MoneyIntent.kind.in_(kinds)).order_by(MoneyIntent.id)
             if escrow is not None:
                 query = query.where(MoneyIntent.escrow_id == escrow.id)
             return list((await uow.session.execute(query)).scalars())

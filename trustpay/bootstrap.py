@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -21,37 +22,33 @@ from core.errors import GatewayUnavailableError
 from core.escrow.policy import Policy
 from core.escrow.ports import (
     Clock,
-    PaymentGateway,
     PayoutRail,
     SystemClock,
     TransferRequest,
     TransferStatus,
 )
 from core.logs import get_logger
-from webhooks import health
+from trustpay import providers
+from webhooks import health, metrics
+from webhooks import setu as setu_webhooks
 
 log = get_logger("trustpay")
 
 
-class UnavailableProvider:
-    """A provider with no client yet: every call fails as "unavailable", so intents wait.
+class UnavailableRail:
+    """A payout rail with no client yet: every call fails as "unavailable", so payouts wait.
 
-    Stands in until the Setu client and payout rails are wired; money intents stay queued and
-    are retried, never lost, and nothing pretends to have moved money.
+    Stands in until the payout rails are wired; payout intents stay queued and are retried,
+    never lost, and nothing pretends to have moved money.
     """
 
-    def __init__(self, name: str) -> None:
-        self.name = name
+    name = "payouts"
 
-    async def _unavailable(self, request: TransferRequest) -> TransferStatus:
-        raise GatewayUnavailableError(f"{self.name} is not connected", provider=self.name)
-
-    send_payout = refund = _unavailable
+    async def send_payout(self, request: TransferRequest) -> TransferStatus:
+        raise GatewayUnavailableError("no payout rail is connected", provider=self.name)
 
     async def find_payout(self, request: TransferRequest) -> TransferStatus | None:
-        return await self._unavailable(request)
-
-    find_refund = find_payout
+        return await self.send_payout(request)
 
 
 @dataclass
@@ -59,30 +56,43 @@ class Runtime:
     """Everything one process runs, built once."""
 
     settings: Settings
+    base_url: str
     engine: AsyncEngine
+    http: httpx.AsyncClient
     deps: Deps
+    setu: providers.SetuSide
+
+    async def aclose(self) -> None:
+        if self.setu.simulator is not None:
+            await self.setu.simulator.aclose()
+        await self.http.aclose()
+        await self.engine.dispose()
 
 
 def build_runtime(
     settings: Settings,
     *,
-    gateway: PaymentGateway | None = None,
+    base_url: str | None = None,
     rail: PayoutRail | None = None,
     clock: Clock | None = None,
 ) -> Runtime:
+    """Wire one process. `base_url` is where this process itself listens (sandboxes live there)."""
+    base = (base_url or f"http://{settings.host}:{settings.port}").rstrip("/")
     engine = make_engine(
         settings.database_url, pool_size=settings.database_pool_size, echo=settings.database_echo
     )
     sessions = make_session_factory(engine)
+    http = httpx.AsyncClient()
+    setu = providers.setu(settings, base, http)
     deps = Deps(
         uow=lambda: UnitOfWork(sessions),
         clock=clock or SystemClock(),
-        gateway=gateway or UnavailableProvider("setu"),
-        rail=rail or UnavailableProvider("payouts"),
+        gateway=setu.gateway,
+        rail=rail or UnavailableRail(),
         policy=Policy.from_settings(settings),
         rng=random.SystemRandom(),
     )
-    return Runtime(settings=settings, engine=engine, deps=deps)
+    return Runtime(settings, base, engine, http, deps, setu)
 
 
 def build_scheduler(runtime: Runtime) -> AsyncIOScheduler:
@@ -94,6 +104,8 @@ def build_scheduler(runtime: Runtime) -> AsyncIOScheduler:
     every: list[tuple[Callable[[Deps], Awaitable[Any]], float]] = [
         (jobs.expire_escrows, settings.expiry_job_interval.total_seconds()),
         (jobs.retry_transfers, settings.retry_job_interval.total_seconds()),
+        (jobs.process_inbox, settings.retry_job_interval.total_seconds()),
+        (jobs.poll_payments, settings.reconcile_job_interval.total_seconds()),
     ]
     for job, seconds in every:
         scheduler.add_job(
@@ -131,7 +143,7 @@ def build_app(runtime: Runtime, *, scheduler: bool = True) -> FastAPI:
         finally:
             if jobs_scheduler is not None:
                 jobs_scheduler.shutdown(wait=False)
-            await runtime.engine.dispose()
+            await runtime.aclose()
 
     app = FastAPI(
         title="TrustPay",
@@ -140,7 +152,13 @@ def build_app(runtime: Runtime, *, scheduler: bool = True) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.deps = runtime.deps
-    app.include_router(health.router)
+    app.state.setu_webhook_secrets = runtime.setu.webhook_secrets
+    for router in (health.router, metrics.router, setu_webhooks.router):
+        app.include_router(router)
+    if runtime.setu.simulator is not None:
+        app.include_router(
+            runtime.setu.simulator.router(), prefix="/sandbox/setu", include_in_schema=False
+        )
     return app
 
 

@@ -16,7 +16,7 @@ async def snapshot(settings: Settings, code: str) -> dict[str, Any] | None:
         async with runtime.deps.uow() as uow:
             return await escrow_snapshot(uow, code)
     finally:
-        await runtime.engine.dispose()
+        await runtime.aclose()
 
 
 async def verify(settings: Settings) -> list[str]:
@@ -27,5 +27,5 @@ async def verify(settings: Settings) -> list[str]:
             chain = await audit.verify_chain(uow.session)
             books = await ledger.check_invariants(uow.session)
     finally:
-        await runtime.engine.dispose()
+        await runtime.aclose()
     return [str(problem) for problem in chain] + [str(violation) for violation in books]

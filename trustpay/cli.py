@@ -53,10 +53,10 @@ def run(
     elif migrations.current(settings.database_url) != migrations.head():
         typer.echo("The database is not migrated: run `trustpay migrate` first.", err=True)
         raise typer.Exit(2)
-    runtime = bootstrap.build_runtime(settings)
-    web = bootstrap.build_app(runtime)
     listen_host, listen_port = host or settings.host, port or settings.port
     base = f"http://{listen_host}:{listen_port}"
+    runtime = bootstrap.build_runtime(settings, base_url=base)
+    web = bootstrap.build_app(runtime)
     typer.echo(f"TrustPay on {base}")
     for line in bootstrap.describe_services(settings, base):
         typer.echo(f"  {line}")

@@ -94,8 +94,8 @@ class Escrow(Base):
     payer_vpa: Mapped[str | None] = mapped_column(String(320))
     payment_ref: Mapped[str] = mapped_column(String(35), unique=True)
     status_token: Mapped[str] = mapped_column(String(64), unique=True)
-    setu_collect_id: Mapped[str | None] = mapped_column(String(64))
-    setu_qr_id: Mapped[str | None] = mapped_column(String(64))
+    setu_collect_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    setu_qr_id: Mapped[str | None] = mapped_column(String(64), index=True)
     setu_payment_id: Mapped[str | None] = mapped_column(String(64))
     intent_link: Mapped[str | None] = mapped_column(Text)
     resolution: Mapped[str | None] = mapped_column(String(8))
@@ -109,6 +109,7 @@ class Escrow(Base):
     inspection_ends_at: Mapped[datetime | None]
     payout_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    payment_checked_at: Mapped[datetime | None]  # last time we asked the gateway for a payment
     last_payment_error: Mapped[str | None] = mapped_column(Text)
     payment_retry_count: Mapped[int] = mapped_column(Integer, default=0)
     next_retry_at: Mapped[datetime | None]
@@ -202,6 +203,7 @@ class MoneyIntent(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime]
     leased_until: Mapped[datetime | None]
+    alerted_at: Mapped[datetime | None]  # support was told it is stuck or contradicted
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
@@ -282,7 +284,10 @@ class InboxEvent(Base):
     """A gateway webhook as received, stored before it is processed, processed once."""
 
     __tablename__ = "inbox_events"
-    __table_args__ = (UniqueConstraint("provider", "event_id"),)
+    __table_args__ = (
+        UniqueConstraint("provider", "event_id"),
+        Index("ix_inbox_events_pending", "handled_at", "next_attempt_at"),
+    )
 
     id: Mapped[PrimaryKey]
     provider: Mapped[str] = mapped_column(String(16))
@@ -292,6 +297,7 @@ class InboxEvent(Base):
     received_at: Mapped[datetime]
     handled_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
 
 

@@ -68,8 +68,8 @@ class Escrows:
         query = (
             select(Escrow).where(Escrow.id == escrow_id).execution_options(populate_existing=True)
         )
-        if lock:
-            query = query.with_for_update()
+        if lock:  # FOR NO KEY UPDATE: rows that only reference the escrow need not wait
+            query = query.with_for_update(key_share=True)
         return (await self.session.execute(query)).scalar_one_or_none()
 
     async def for_party(self, code: str, user_id: int) -> Escrow | None:
@@ -100,6 +100,13 @@ class Escrows:
     async def by_payment_ref(self, reference: str) -> Escrow | None:
         query = select(Escrow).where(Escrow.payment_ref == reference)
         return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def by_instance(self, instance_id: str) -> Escrow | None:
+        """The escrow whose QR or collect request this is."""
+        query = select(Escrow).where(
+            or_(Escrow.setu_qr_id == instance_id, Escrow.setu_collect_id == instance_id)
+        )
+        return (await self.session.execute(query)).scalars().first()
 
     async def by_token(self, token: str) -> Escrow | None:
         query = select(Escrow).where(Escrow.status_token == token)
@@ -244,9 +251,10 @@ class Intents:
         result = await self.session.execute(statement)
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
-    async def due(self, now: datetime, limit: int = 50) -> list[int]:
+    async def due(self, now: datetime, limit: int = 50) -> list[tuple[int, str]]:
+        """(id, kind) of intents whose next provider call is due and not leased."""
         query = (
-            select(MoneyIntent.id)
+            select(MoneyIntent.id, MoneyIntent.kind)
             .where(
                 MoneyIntent.status.in_(("pending", "submitted", "unknown")),
                 MoneyIntent.next_attempt_at <= now,
@@ -255,7 +263,8 @@ class Intents:
             .order_by(MoneyIntent.next_attempt_at)
             .limit(limit)
         )
-        return list((await self.session.execute(skip_locked(self.session, query))).scalars())
+        rows = (await self.session.execute(skip_locked(self.session, query))).all()
+        return [(intent_id, kind) for intent_id, kind in rows]
 
     async def for_escrow(self, escrow_id: int) -> Sequence[MoneyIntent]:
         query = (

@@ -85,6 +85,7 @@ class PaymentReceived:
     amount_paise: int
     payer_vpa: str | None = None
     rrn: str | None = None
+    instance_id: str | None = None  # the QR or collect request it paid, if known
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,3 +95,4 @@ class PaymentFailed:
     reference: str
     amount_paise: int
     reason: str = ""
+    instance_id: str | None = None

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import or_
+
 from core import audit
-from core.db.models import Escrow
+from core.db.models import Dispute, Escrow
 from core.db.uow import UnitOfWork
 from core.deps import Deps
-from core.escrow import transfers
-from core.escrow.notices import notify_parties
+from core.escrow import outbound, transfers
+from core.escrow.notices import alert_support, notify_parties
 from core.escrow.states import Event, State
 from core.logs import get_logger, log_context
 
@@ -42,7 +44,12 @@ async def close_payment_windows(deps: Deps) -> int:
     now = deps.clock.now()
     async with deps.uow() as uow:
         ids = await uow.escrows.claim(
-            Escrow.state == State.AWAITING_PAYMENT, Escrow.payment_due_at <= now, limit=BATCH
+            Escrow.state == State.AWAITING_PAYMENT,
+            Escrow.payment_due_at <= now,
+            # Only once the gateway was asked after the deadline: a payment made at the last
+            # minute whose webhook was lost should hold the escrow, not be returned.
+            or_(Escrow.setu_qr_id.is_(None), Escrow.payment_checked_at >= Escrow.payment_due_at),
+            limit=BATCH,
         )
         for escrow in await _load(uow, ids):
             await _expire(uow, escrow, Event.PAYMENT_WINDOW_CLOSED, now, code_active=False)
@@ -51,7 +58,11 @@ async def close_payment_windows(deps: Deps) -> int:
 
 
 async def release_after_inspection(deps: Deps) -> int:
-    """Held escrows nobody disputed within the inspection period are released to the payee."""
+    """Held escrows nobody disputed within the inspection period are released to the payee.
+
+    If the payer had asked to cancel and the payee never answered, paying the payee would
+    ignore the payer; support decides instead (the escrow becomes DISPUTED).
+    """
     now = deps.clock.now()
     intents: list[int] = []
     async with deps.uow() as uow:
@@ -60,13 +71,38 @@ async def release_after_inspection(deps: Deps) -> int:
         )
         for escrow in await _load(uow, ids):
             with log_context(escrow_id=escrow.id, code=escrow.code):
+                if "payer" in await uow.confirmations.roles(escrow.id, "cancel"):
+                    await _escalate_unanswered_cancel(uow, deps, escrow, now)
+                    continue
                 intents += await transfers.start_release(
                     uow, deps, escrow, Event.INSPECTION_ENDED, now
                 )
                 log.info("escrow.auto_release")
         await uow.commit()
-    await transfers.dispatch_all(intents, deps)
+    await outbound.dispatch_all(intents, deps)
     return len(ids)
+
+
+async def _escalate_unanswered_cancel(
+    uow: UnitOfWork, deps: Deps, escrow: Escrow, now: datetime
+) -> None:
+    assert escrow.payer_id is not None
+    await uow.escrows.transition(escrow, Event.DISPUTE_OPENED, now)
+    reason = "The payer asked to cancel; the payee did not answer before inspection ended."
+    uow.disputes.add(
+        Dispute(escrow_id=escrow.id, opened_by=escrow.payer_id, reason=reason, opened_at=now)
+    )
+    await audit.append(
+        uow.session,
+        event_type="dispute.opened",
+        status=escrow.state,
+        now=now,
+        escrow_id=escrow.id,
+        payload={"role": "system", "why": "unanswered_cancel"},
+    )
+    await alert_support(uow, deps.policy, "dispute", reason, now, escrow=escrow)
+    await notify_parties(uow, escrow, "disputed", now, by="system")
+    log.info("escrow.escalated_to_support")
 
 
 async def _load(uow: UnitOfWork, ids: list[int]) -> list[Escrow]:

@@ -14,11 +14,13 @@ from enum import StrEnum
 
 from core import audit, ledger
 from core.db.models import Escrow, Payment
+from core.db.retry import retry_on_conflict
 from core.db.uow import UnitOfWork
 from core.deps import Deps
-from core.escrow import transfers
+from core.escrow import outbound, transfers
 from core.escrow.commands import PaymentFailed, PaymentReceived
 from core.escrow.notices import alert_support, notify_parties
+from core.escrow.ports import GatewayPayment
 from core.escrow.states import Event, State
 from core.logs import get_logger, log_context
 from core.money import format_inr
@@ -41,6 +43,7 @@ class PaymentResult:
     payment_id: int | None
 
 
+@retry_on_conflict
 async def record_payment(cmd: PaymentReceived, deps: Deps) -> PaymentResult:
     """Apply a successful payment (already confirmed with the gateway) exactly once.
 
@@ -49,7 +52,7 @@ async def record_payment(cmd: PaymentReceived, deps: Deps) -> PaymentResult:
     now = deps.clock.now()
     return_intents: list[int] = []
     async with deps.uow() as uow:
-        escrow = await uow.escrows.by_payment_ref(cmd.reference)
+        escrow = await _escrow_for(uow, cmd.reference, cmd.instance_id)
         if escrow is not None:
             escrow = await uow.escrows.get(escrow.id, lock=True)  # one payment at a time per escrow
         payment = await _claim_payment(uow, cmd, escrow, now)
@@ -71,15 +74,50 @@ async def record_payment(cmd: PaymentReceived, deps: Deps) -> PaymentResult:
                 outcome = PaymentOutcome.RETURNING
             await uow.commit()
             log.info("payment.applied", outcome=outcome.value, problem=problem)
-    await transfers.dispatch_all(return_intents, deps)
+    await outbound.dispatch_all(return_intents, deps)
     return PaymentResult(outcome, payment.escrow_id, payment.id)
 
 
+async def apply_gateway_payment(
+    provider: str, payment: GatewayPayment, deps: Deps
+) -> PaymentResult | None:
+    """Apply a payment as the gateway's status API reports it; None while it is not final."""
+    if payment.status == "success":
+        return await record_payment(
+            PaymentReceived(
+                provider=provider,
+                gateway_payment_id=payment.payment_id,
+                reference=payment.reference or "",
+                amount_paise=payment.amount_paise,
+                payer_vpa=payment.payer_vpa,
+                rrn=payment.rrn,
+                instance_id=payment.product_instance_id,
+            ),
+            deps,
+        )
+    if payment.status == "failed":
+        return await record_payment_failure(
+            PaymentFailed(
+                provider=provider,
+                gateway_payment_id=payment.payment_id,
+                reference=payment.reference or "",
+                amount_paise=payment.amount_paise,
+                reason=payment.failure_reason or "",
+                instance_id=payment.product_instance_id,
+            ),
+            deps,
+        )
+    return None
+
+
+@retry_on_conflict
 async def record_payment_failure(cmd: PaymentFailed, deps: Deps) -> PaymentResult:
     """Note a failed payment attempt once and tell the payer; the escrow keeps waiting."""
     now = deps.clock.now()
     async with deps.uow() as uow:
-        escrow = await uow.escrows.by_payment_ref(cmd.reference)
+        escrow = await _escrow_for(uow, cmd.reference, cmd.instance_id)
+        if escrow is not None:  # same lock order as record_payment: escrow first
+            escrow = await uow.escrows.get(escrow.id, lock=True)
         payment_id = await uow.payments.record(
             _payment_values(
                 cmd.provider,
@@ -110,6 +148,14 @@ async def record_payment_failure(cmd: PaymentFailed, deps: Deps) -> PaymentResul
             )
         await uow.commit()
     return PaymentResult(PaymentOutcome.FAILED, escrow.id if escrow else None, payment_id)
+
+
+async def _escrow_for(uow: UnitOfWork, reference: str, instance_id: str | None) -> Escrow | None:
+    """Match money to an escrow by our reference, else by the QR or collect request it paid."""
+    escrow = await uow.escrows.by_payment_ref(reference) if reference else None
+    if escrow is None and instance_id:
+        escrow = await uow.escrows.by_instance(instance_id)
+    return escrow
 
 
 async def _claim_payment(

@@ -21,10 +21,13 @@ class Policy:
     inspection_period: timedelta = timedelta(days=3)
     join_attempts_per_hour: int = 10
     join_window: timedelta = timedelta(hours=1)
+    payment_poll_after: timedelta = timedelta(minutes=2)
+    payment_poll_interval: timedelta = timedelta(minutes=2)
     payout_max_attempts: int = 6
     retry_base_delay: timedelta = timedelta(seconds=30)
     retry_max_delay: timedelta = timedelta(hours=1)
     intent_lease: timedelta = timedelta(seconds=60)
+    transfer_stuck_after: timedelta = timedelta(hours=6)
     admin_telegram_ids: frozenset[int] = frozenset()
 
     @classmethod
@@ -38,10 +41,13 @@ class Policy:
             payment_window=settings.payment_window,
             inspection_period=settings.inspection_period,
             join_attempts_per_hour=settings.join_attempts_per_hour,
+            payment_poll_after=settings.payment_poll_after,
+            payment_poll_interval=settings.payment_poll_interval,
             payout_max_attempts=settings.payout_max_attempts,
             retry_base_delay=settings.retry_base_delay,
             retry_max_delay=settings.retry_max_delay,
             intent_lease=settings.intent_lease,
+            transfer_stuck_after=settings.transfer_stuck_after,
             admin_telegram_ids=frozenset(settings.admin_telegram_ids),
         )
 

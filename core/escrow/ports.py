@@ -33,6 +33,7 @@ class TransferRequest:
     amount_paise: int
     destination: str  # payee VPA for a payout; the gateway's payment id for a refund
     narration: str
+    provider_ref: str | None = None  # the provider's id for it, once known
 
 
 class TransferState(StrEnum):
@@ -64,10 +65,66 @@ class PayoutRail(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class CollectSpec:
+    """What to ask the payer for: exactly this amount, for this escrow, until `expires_at`."""
+
+    reference: str  # our payment_ref; the gateway echoes it back on every payment
+    amount_paise: int
+    note: str
+    expires_at: datetime
+    valid_minutes: int  # the same deadline as minutes from now (collect requests want this)
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentQr:
+    """A single-use dynamic QR: the `upi://pay?...` intent link and the gateway's ids."""
+
+    qr_id: str
+    intent_link: str
+    ref_id: str
+    short_link: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayPayment:
+    """A payment as the gateway's status API reports it (the truth, unlike a webhook)."""
+
+    payment_id: str
+    status: str  # initiated | pending | success | failed
+    amount_paise: int
+    product_instance_id: str
+    reference: str | None = None  # our payment_ref, when the gateway echoes it
+    payer_vpa: str | None = None
+    rrn: str | None = None
+    txn_id: str | None = None
+    failure_reason: str | None = None
+
+
 class PaymentGateway(Protocol):
-    """Takes money in (UPI collect / QR) and gives it back (refunds)."""
+    """Takes money in (UPI QR / collect request) and gives it back (refunds)."""
 
     name: str
+
+    async def create_qr(self, spec: CollectSpec) -> PaymentQr:
+        """A dynamic QR and intent link for exactly this payment."""
+        ...
+
+    async def create_collect(self, spec: CollectSpec, payer_vpa: str) -> str:
+        """Send a collect request to the payer's UPI id; returns its id."""
+        ...
+
+    async def expire_qr(self, qr_id: str) -> None:
+        """Close a QR so it can no longer be paid."""
+        ...
+
+    async def get_payment(self, payment_id: str) -> GatewayPayment:
+        """One payment, from the status API."""
+        ...
+
+    async def last_payment(self, instance_id: str) -> GatewayPayment | None:
+        """The latest payment made to a QR or collect request, if any."""
+        ...
 
     async def refund(self, request: TransferRequest) -> TransferStatus:
         """Refund part or all of the payment `request.destination` under this key."""

@@ -13,10 +13,11 @@ from datetime import datetime
 
 from core import audit
 from core.db.models import Dispute, Escrow, User
+from core.db.retry import retry_on_conflict
 from core.db.uow import UnitOfWork
 from core.deps import Deps
 from core.errors import ConflictError, ForbiddenError, InputError, NotFoundError, RateLimitedError
-from core.escrow import transfers
+from core.escrow import activation, outbound, transfers
 from core.escrow.codes import new_code, new_friendly_name, normalise_code
 from core.escrow.commands import (
     Actor,
@@ -49,6 +50,7 @@ class ActionResult:
     money_moving: bool = False
 
 
+@retry_on_conflict
 async def create_escrow(cmd: CreateEscrow, deps: Deps) -> Escrow:
     """Open an escrow with the creator as payer or payee; the result carries its code.
 
@@ -114,6 +116,7 @@ async def create_escrow(cmd: CreateEscrow, deps: Deps) -> Escrow:
     return escrow
 
 
+@retry_on_conflict
 async def join_escrow(cmd: JoinEscrow, deps: Deps) -> Escrow:
     """Join an escrow by its code as the other party.
 
@@ -164,11 +167,17 @@ async def join_escrow(cmd: JoinEscrow, deps: Deps) -> Escrow:
                 payload={"joiner_role": role.value},
             )
             await notify_parties(uow, escrow, "partner_joined", now, skip_user_id=user.id)
+            collect_intent = await activation.start(uow, deps, escrow, now)
             await uow.commit()
             log.info("escrow.joined", role=role.value)
+    try:
+        await activation.request_payment(collect_intent, deps)
+    except Exception:  # committed: the retry job asks again
+        log.exception("payment.request_crashed", escrow_id=escrow.id)
     return escrow
 
 
+@retry_on_conflict
 async def confirm_release(cmd: Confirm, deps: Deps) -> ActionResult:
     """Record a party's "deal done"; when both have confirmed, the payout starts.
 
@@ -201,10 +210,11 @@ async def confirm_release(cmd: Confirm, deps: Deps) -> ActionResult:
                 )
             await uow.commit()
             log.info("escrow.confirmed", role=role, releasing=bool(intents))
-    await transfers.dispatch_all(intents, deps)
+    await outbound.dispatch_all(intents, deps)
     return ActionResult(escrow, money_moving=bool(intents))
 
 
+@retry_on_conflict
 async def cancel_escrow(cmd: Cancel, deps: Deps) -> ActionResult:
     """Cancel by the rules of the current state; a held escrow is refunded.
 
@@ -247,14 +257,15 @@ async def cancel_escrow(cmd: Cancel, deps: Deps) -> ActionResult:
                 status=escrow.state,
                 now=now,
                 escrow_id=escrow.id,
-                payload={"role": role, "reason": reason},
+                payload={"role": role, "gave_reason": bool(reason)},
             )
             await uow.commit()
             log.info("escrow.cancel", role=role, state=escrow.state)
-    await transfers.dispatch_all(intents, deps)
+    await outbound.dispatch_all(intents, deps)
     return ActionResult(escrow, money_moving=bool(intents))
 
 
+@retry_on_conflict
 async def open_dispute(cmd: OpenDispute, deps: Deps) -> ActionResult:
     """Freeze a held escrow for support to decide.
 
@@ -290,6 +301,7 @@ async def open_dispute(cmd: OpenDispute, deps: Deps) -> ActionResult:
     return ActionResult(escrow)
 
 
+@retry_on_conflict
 async def resolve_dispute(cmd: Resolve, deps: Deps) -> ActionResult:
     """Support decides a dispute: release, refund, or split (payee's share given).
 
@@ -329,7 +341,7 @@ async def resolve_dispute(cmd: Resolve, deps: Deps) -> ActionResult:
             )
             await uow.commit()
             log.info("dispute.resolved", outcome=cmd.outcome.value)
-    await transfers.dispatch_all(intents, deps)
+    await outbound.dispatch_all(intents, deps)
     return ActionResult(escrow, money_moving=True)
 
 

@@ -99,7 +99,9 @@ async def _finishing_event(uow: UnitOfWork, escrow: Escrow, intent: MoneyIntent)
     return Event.SPLIT_SETTLED if {"payout", "refund"} <= done else None
 
 
-async def returned(uow: UnitOfWork, intent: MoneyIntent, now: datetime) -> None:
+async def returned(
+    uow: UnitOfWork, intent: MoneyIntent, escrow: Escrow | None, now: datetime
+) -> None:
     """Unexpected money went back to its payer: clear it from suspense."""
     assert intent.payment_id is not None
     await ledger.post(
@@ -124,7 +126,6 @@ async def returned(uow: UnitOfWork, intent: MoneyIntent, now: datetime) -> None:
         amount_paise=intent.amount_paise,
         payload={"intent_id": intent.id, "utr": intent.utr},
     )
-    escrow = await uow.escrows.get(intent.escrow_id) if intent.escrow_id else None
     if escrow is not None:
         await notify_parties(
             uow,

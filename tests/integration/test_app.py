@@ -29,10 +29,16 @@ async def test_healthz_is_503_when_the_database_is_gone(tmp_path: Path) -> None:
     assert response.json()["database"] == "unreachable"
 
 
-def test_scheduler_has_the_expiry_and_retry_jobs() -> None:
+async def test_scheduler_runs_every_job_body() -> None:
     runtime = bootstrap.build_runtime(Settings(_env_file=None, database_url="sqlite:///x.db"))
     scheduler = bootstrap.build_scheduler(runtime)
-    assert {job.id for job in scheduler.get_jobs()} == {"expire_escrows", "retry_transfers"}
+    assert {job.id for job in scheduler.get_jobs()} == {
+        "expire_escrows",
+        "retry_transfers",
+        "process_inbox",
+        "poll_payments",
+    }
+    await runtime.aclose()
 
 
 async def test_openapi_docs_are_served(db_url: str) -> None:

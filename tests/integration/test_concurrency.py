@@ -16,7 +16,7 @@ from core import jobs
 from core.db.models import LedgerTransaction, MoneyIntent, Notification, Payment
 from core.errors import ServiceError
 from core.escrow import funds, service
-from core.escrow.commands import Cancel, Confirm, PaymentReceived
+from core.escrow.commands import Cancel, Confirm, PaymentFailed, PaymentReceived
 from core.escrow.funds import PaymentOutcome
 from core.escrow.states import State
 from tests.databases import PG_URL, PostgresSchema
@@ -65,6 +65,33 @@ async def test_fifty_different_payments_for_one_escrow_hold_one_and_return_the_r
     assert await world.holding(escrow) == 10_000
 
 
+async def test_success_and_failure_of_one_payment_racing_never_deadlock(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    claim = funds._claim_payment
+
+    async def slow_claim(*args: Any) -> Any:  # widen the window the failure event lands in
+        await asyncio.sleep(0.2)
+        return await claim(*args)
+
+    monkeypatch.setattr(funds, "_claim_payment", slow_claim)
+    escrows = [await world.create(2_000 + n) for n in range(10)]
+    for escrow in escrows:
+        await world.join(escrow)
+    racing = []
+    for n, escrow in enumerate(escrows):
+        ok = PaymentReceived("setu", f"p{n}", escrow.payment_ref, escrow.amount_paise)
+        bad = PaymentFailed("setu", f"p{n}", escrow.payment_ref, escrow.amount_paise, "U30")
+        racing += [
+            funds.record_payment(ok, world.deps),
+            funds.record_payment_failure(bad, world.deps),
+        ]
+    results = await asyncio.gather(*racing, return_exceptions=True)
+    assert [r for r in results if isinstance(r, BaseException)] == []
+    for escrow in escrows:
+        assert await world.state(escrow) == State.HELD
+
+
 async def test_racing_confirms_and_cancels_end_in_exactly_one_resolution(world: World) -> None:
     escrow = await world.deal(70_000)
     attempts = []
@@ -84,7 +111,7 @@ async def test_racing_confirms_and_cancels_end_in_exactly_one_resolution(world: 
         LedgerTransaction, LedgerTransaction.kind.in_(("release", "refund"))
     )
     assert resolutions == 1
-    assert await world.count(MoneyIntent) == 1
+    assert await world.count(MoneyIntent, MoneyIntent.kind != "collect") == 1
     assert len(world.rail.succeeded()) + len(world.gateway.succeeded()) == 1
 
 

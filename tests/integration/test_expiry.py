@@ -41,6 +41,8 @@ async def test_an_unpaid_escrow_expires_when_the_payment_window_closes(world: Wo
     await jobs.expire_escrows(world.deps)
     assert await world.state(escrow) == State.AWAITING_PAYMENT
     world.tick(hours=1)
+    assert (await jobs.expire_escrows(world.deps))["payment_windows"] == 0  # not asked Setu yet
+    await jobs.poll_payments(world.deps)
     assert (await jobs.expire_escrows(world.deps))["payment_windows"] == 1
     assert await world.state(escrow) == State.EXPIRED
     assert len(await world.notifications("expired")) == 2

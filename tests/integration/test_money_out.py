@@ -7,7 +7,7 @@ import pytest
 from core import jobs
 from core.db.models import Alert, LedgerTransaction
 from core.errors import ConflictError, ForbiddenError, InputError, NotFoundError
-from core.escrow import service, transfers
+from core.escrow import outbound, service
 from core.escrow.commands import Cancel, Confirm, OpenDispute, Outcome, Resolve
 from core.escrow.ports import TransferState
 from core.escrow.states import State
@@ -197,8 +197,8 @@ async def test_a_processing_payout_completes_when_the_rail_reports_it(world: Wor
     [intent] = await world.intents(escrow)
     assert intent.status == "submitted"
     status = world.rail.settle(intent.idempotency_key)
-    await transfers.apply_status(intent.id, status, world.deps)
-    await transfers.apply_status(intent.id, status, world.deps)  # a duplicate webhook
+    await outbound.apply_status(intent.id, status, world.deps)
+    await outbound.apply_status(intent.id, status, world.deps)  # a duplicate webhook
     released = await world.escrow(escrow.id)
     assert released.state == State.RELEASED
     assert released.payout_at is not None

@@ -84,7 +84,7 @@ async def test_payment_after_the_window_closed_is_returned(world: World) -> None
     escrow = await world.create()
     await world.join(escrow)
     world.tick(hours=25)
-    await jobs.expire_escrows(world.deps)
+    await world.run_jobs()
     assert await world.state(escrow) == State.EXPIRED
     assert (await world.pay(escrow)).outcome is PaymentOutcome.RETURNING
 

@@ -25,10 +25,9 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select
 
-from core import jobs
 from core.db.models import Alert, Escrow, MoneyIntent, Payment
 from core.errors import ServiceError
-from core.escrow import transfers
+from core.escrow import outbound, transfers
 from core.escrow.commands import Outcome, Role
 from core.escrow.ports import TransferState
 from tests.databases import PG_URL
@@ -128,13 +127,12 @@ class EscrowMachine(RuleBasedStateMachine):
         status = fake.settle(waiting[0], state)
         intent_id = self.intent_id(waiting[0])
         for _ in range(2 if twice else 1):  # webhooks are delivered at least once
-            self.run(transfers.apply_status(intent_id, status, self.world.deps))
+            self.run(outbound.apply_status(intent_id, status, self.world.deps))
 
     @rule(hours=st.sampled_from([0, 1, 6, 25, 80, 200]))
     def time_passes(self, hours: int) -> None:
         self.world.tick(hours=hours)
-        self.run(jobs.expire_escrows(self.world.deps))
-        self.run(jobs.retry_transfers(self.world.deps))
+        self.run(self.world.run_jobs())
 
     @invariant()
     def books_and_audit_chain_hold(self) -> None:
@@ -172,7 +170,7 @@ class EscrowMachine(RuleBasedStateMachine):
             for key, transfer in fake.transfers.items():
                 if transfer.status.state is TransferState.PROCESSING:
                     status = fake.settle(key)
-                    self.run(transfers.apply_status(self.intent_id(key), status, self.world.deps))
+                    self.run(outbound.apply_status(self.intent_id(key), status, self.world.deps))
         for _ in range(4):
             self.time_passes(200)
         self.check_every_rupee_is_accounted_for()

@@ -1,0 +1,139 @@
+"""Asking the payer to pay: a dynamic QR / intent link (and a collect request to their UPI id).
+
+When both parties are in, a `collect` intent is committed with the join. `request_payment`
+then asks the gateway for a QR; if the gateway is down the escrow keeps its state, the error
+is recorded on it, and the retry job tries again with backoff. The payer is sent the link and
+QR as soon as the gateway answers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core import audit
+from core.db.models import Escrow
+from core.db.uow import UnitOfWork
+from core.deps import Deps
+from core.errors import GatewayError
+from core.escrow import transfers
+from core.escrow.notices import alert_support, notify_parties
+from core.escrow.ports import CollectSpec, PaymentQr
+from core.escrow.states import State
+from core.logs import get_logger, log_context
+from core.money import format_inr
+
+log = get_logger("trustpay.activation")
+
+
+async def start(uow: UnitOfWork, deps: Deps, escrow: Escrow, now: datetime) -> int:
+    """Commit (with the caller) the intent to request the escrow's payment from the payer."""
+    intent = await transfers.new_intent(
+        uow, deps, "collect", escrow.amount_paise, destination=escrow.payer_vpa or "",
+        now=now, escrow=escrow,
+    )  # fmt: skip
+    return intent.id
+
+
+def spec_for(escrow: Escrow, now: datetime) -> CollectSpec:
+    assert escrow.payment_due_at is not None
+    minutes = int((escrow.payment_due_at - now).total_seconds() // 60)
+    return CollectSpec(
+        reference=escrow.payment_ref,
+        amount_paise=escrow.amount_paise,
+        note=f"TrustPay {escrow.code} {format_inr(escrow.amount_paise)}",
+        expires_at=escrow.payment_due_at,
+        valid_minutes=max(1, minutes),
+    )
+
+
+async def request_payment(intent_id: int, deps: Deps) -> bool:
+    """Create the QR (and collect request) for a `collect` intent; True once it is done."""
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        if not await uow.intents.lease(intent_id, now, now + deps.policy.intent_lease):
+            return False
+        intent = await uow.intents.get(intent_id)
+        assert intent is not None
+        assert intent.escrow_id is not None
+        escrow = await uow.escrows.get(intent.escrow_id)
+        assert escrow is not None
+        intent.calls += 1
+        if escrow.state != State.AWAITING_PAYMENT:  # cancelled or expired before we got to it
+            intent.status, intent.completed_at, intent.last_error = "failed", now, escrow.state
+            await uow.commit()
+            return False
+        await uow.commit()
+    with log_context(escrow_id=escrow.id, code=escrow.code, user_id=escrow.payer_id,
+                     amount_paise=escrow.amount_paise):  # fmt: skip
+        try:
+            qr = await deps.gateway.create_qr(spec_for(escrow, now))
+        except GatewayError as exc:
+            await _failed(intent_id, deps, exc)
+            return False
+        collect_id, collect_error = await _collect(escrow, deps, now)
+        await _succeeded(intent_id, deps, qr, collect_id, collect_error)
+        log.info("payment.requested", qr_id=qr.qr_id, collect=bool(collect_id))
+    return True
+
+
+async def _collect(escrow: Escrow, deps: Deps, now: datetime) -> tuple[str | None, str | None]:
+    """A collect request to the payer's own UPI id, when we know it. Failing it is not fatal."""
+    if not escrow.payer_vpa:
+        return None, None
+    try:
+        return await deps.gateway.create_collect(spec_for(escrow, now), escrow.payer_vpa), None
+    except GatewayError as exc:
+        log.warning("payment.collect_failed", error=exc.detail[:200])
+        return None, exc.key
+
+
+async def _succeeded(
+    intent_id: int, deps: Deps, qr: PaymentQr, collect_id: str | None, collect_error: str | None
+) -> None:
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        intent = await uow.intents.get(intent_id)
+        assert intent is not None
+        assert intent.escrow_id is not None
+        escrow = await uow.escrows.get(intent.escrow_id, lock=True)
+        assert escrow is not None
+        intent.status, intent.provider_ref, intent.completed_at = "succeeded", qr.qr_id, now
+        intent.leased_until, intent.updated_at = None, now
+        escrow.setu_qr_id, escrow.intent_link, escrow.setu_collect_id = (
+            qr.qr_id,
+            qr.intent_link,
+            collect_id,
+        )
+        escrow.last_payment_error, escrow.next_retry_at, escrow.updated_at = None, None, now
+        await audit.append(uow.session, event_type="payment.requested", status=escrow.state,
+                           now=now, escrow_id=escrow.id, gateway_ref=qr.qr_id,
+                           amount_paise=escrow.amount_paise,
+                           payload={"collect_id": collect_id, "ref_id": qr.ref_id})  # fmt: skip
+        if escrow.state == State.AWAITING_PAYMENT:
+            await notify_parties(uow, escrow, "payment_requested", now, only="payer",
+                                 intent_link=qr.intent_link, collect_sent=bool(collect_id),
+                                 collect_error=collect_error)  # fmt: skip
+        await uow.commit()
+
+
+async def _failed(intent_id: int, deps: Deps, exc: GatewayError) -> None:
+    """Keep the escrow as it is, record why, and let the retry job try again later."""
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        intent = await uow.intents.get(intent_id)
+        assert intent is not None
+        assert intent.escrow_id is not None
+        escrow = await uow.escrows.get(intent.escrow_id, lock=True)
+        assert escrow is not None
+        delay = deps.policy.backoff(intent.calls, deps.rng)
+        intent.next_attempt_at, intent.leased_until = now + delay, None
+        intent.last_error, intent.updated_at = exc.detail[:500], now
+        escrow.last_payment_error, escrow.payment_retry_count = exc.detail[:500], intent.calls
+        escrow.next_retry_at, escrow.updated_at = intent.next_attempt_at, now
+        if intent.calls == deps.policy.payout_max_attempts:
+            await alert_support(uow, deps.policy, "payment_request_failed",
+                                f"could not create the payment QR after {intent.calls} tries: "
+                                f"{exc.detail[:120]}", now, escrow=escrow)  # fmt: skip
+            await notify_parties(uow, escrow, "payment_delayed", now, only="payer")
+        await uow.commit()
+    log.warning("payment.request_failed", error=exc.detail[:200], attempt=intent.calls)

@@ -1,0 +1,58 @@
+"""Setu webhook events, turned into use-case calls. The status API, not the webhook, decides.
+
+Events: payment.initiated|pending|success|failed, refund.pending|successful|failed,
+customer_vpa.*; anything else is acknowledged and ignored. Order does not matter: a payment's
+status is read from Setu each time, and applying the same payment twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.deps import Deps
+from core.errors import GatewayRejectedError
+from core.escrow import funds, outbound
+from core.logs import get_logger
+
+PROVIDER = "setu"
+FINAL_PAYMENT_EVENTS = frozenset({"payment.success", "payment.failed"})
+log = get_logger("trustpay.setu.events")
+
+
+async def handle(event: dict[str, Any], deps: Deps) -> bool:
+    """Apply one Setu event; False means "not settled at Setu yet, try again later"."""
+    event_type = str(event.get("eventType", ""))
+    resource = event_type.partition(".")[0]
+    if resource == "payment":
+        return await _payment(event, event_type, deps)
+    if resource == "refund":
+        return await _refund(event, deps)
+    log.info("setu.event_ignored", event_type=event_type)
+    return True
+
+
+async def _payment(event: dict[str, Any], event_type: str, deps: Deps) -> bool:
+    payment_id = event.get("id")
+    if not isinstance(payment_id, str) or not payment_id:
+        log.warning("setu.payment_event_without_id")
+        return True
+    try:
+        payment = await deps.gateway.get_payment(payment_id)
+    except GatewayRejectedError as exc:
+        if exc.status_code == 404:  # Setu does not know it (yet): not ours to act on
+            return event_type not in FINAL_PAYMENT_EVENTS
+        raise
+    if await funds.apply_gateway_payment(PROVIDER, payment, deps) is not None:
+        return True
+    # Setu's API still says initiated/pending. A final webhook ahead of the API: ask again later.
+    return event_type not in FINAL_PAYMENT_EVENTS
+
+
+async def _refund(event: dict[str, Any], deps: Deps) -> bool:
+    intent_id = outbound.intent_id_from(event.get("referenceId"))
+    refund_id = event.get("id") if isinstance(event.get("id"), str) else None
+    if intent_id is None:
+        log.warning("setu.refund_not_ours", reference=str(event.get("referenceId"))[:40])
+        return True
+    await outbound.refresh(intent_id, deps, provider_ref=refund_id)
+    return True
