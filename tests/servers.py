@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import uvicorn
+from fastapi import FastAPI
 
 
 def free_port() -> int:
@@ -36,3 +37,21 @@ async def serving(app: Any, port: int | None = None) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await task
+
+
+class Swap:
+    """An ASGI app that forwards to whatever app the current test put in it.
+
+    Starting and stopping uvicorn costs a third of a second, so each module serves two of these
+    for all its tests; each test swaps in a fresh simulator and a fresh receiver.
+    """
+
+    def __init__(self) -> None:
+        self.app: Any = None
+        self._idle = FastAPI()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan" or self.app is None:
+            await self._idle(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)

@@ -169,7 +169,7 @@ def describe_services(settings: Settings, base: str) -> list[str]:
         f"Database: {database}",
         "Setu UPI: "
         + (
-            "sandbox, not connected yet"
+            f"sandbox simulator, {base}/sandbox/setu"
             if settings.setu_is_sandbox
             else f"real, {settings.setu_base_url}"
         ),

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    Counter,
+    disable_created_metrics,
+    generate_latest,
+)
 
 router = APIRouter(tags=["operations"])
+disable_created_metrics()  # type: ignore[no-untyped-call]  # *_created series are noise
 
 WEBHOOKS = Counter(
     "trustpay_webhooks_total",

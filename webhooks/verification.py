@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import time
+
 from fastapi import HTTPException, Request
 
+from core.logs import get_logger
 from core.payments import signatures
 from webhooks.metrics import WEBHOOKS
 
 MAX_BODY_BYTES = 64 * 1024
+LOG_EVERY_SECONDS = 10.0
+log = get_logger("trustpay.webhooks")
 
 
 async def raw_body(request: Request, provider: str, limit: int = MAX_BODY_BYTES) -> bytes:
@@ -38,4 +43,19 @@ def check_signature(
         raise HTTPException(404, "webhook endpoint not enabled")
     if not signatures.verify(body, signature, secrets, encoding):
         WEBHOOKS.labels(provider, "rejected_signature").inc()
+        _log_rejection(provider, "missing" if not signature else "mismatch", len(body))
         raise HTTPException(401, "invalid signature")
+
+
+_last_logged: dict[tuple[str, str], float] = {}
+
+
+def _log_rejection(provider: str, reason: str, size: int) -> None:
+    """At most one line per provider and reason every 10 s: a flood must not flood the logs.
+
+    Only the reason and the size are logged, never the body or the signature.
+    """
+    now = time.monotonic()
+    if now - _last_logged.get((provider, reason), -1e9) >= LOG_EVERY_SECONDS:
+        _last_logged[(provider, reason)] = now
+        log.warning("webhook.rejected", provider=provider, reason=reason, body_bytes=size)

@@ -36,7 +36,7 @@ from tests.openapi_spec import (
     validate_request,
     validate_response,
 )
-from tests.servers import free_port, serving
+from tests.servers import Swap, free_port, serving
 
 ULID = r"^[0-9A-HJKMNP-TV-Z]{26}$"
 IST_TIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+05:30$"
@@ -292,24 +292,6 @@ async def eventually(check: Callable[[], bool], within: float = 3.0) -> None:
     while not check():
         assert time.monotonic() < deadline, "condition not met in time"
         await asyncio.sleep(0.01)
-
-
-class Swap:
-    """An ASGI app that forwards to whatever app the current test put in it.
-
-    Starting and stopping uvicorn costs a third of a second, so each module serves two of these
-    for all its tests; each test swaps in a fresh simulator and a fresh receiver.
-    """
-
-    def __init__(self) -> None:
-        self.app: Any = None
-        self._idle = FastAPI()
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "lifespan" or self.app is None:
-            await self._idle(scope, receive, send)
-        else:
-            await self.app(scope, receive, send)
 
 
 @dataclass

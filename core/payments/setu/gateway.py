@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -16,6 +17,8 @@ from core.escrow.ports import (
 )
 from core.payments.setu.transport import SetuTransport
 
+# Setu's collect API takes a narrower UPI id than UPI itself (no underscores).
+COLLECT_VPA = re.compile(r"^[A-Za-z0-9.-]*@[a-zA-Z0-9.-]*$")
 IST = timezone(timedelta(hours=5, minutes=30), "IST")
 MERCHANTS = "/api/v1/merchants"
 # Refund failures a second attempt cannot fix (refunds switched off for the payer's bank).
@@ -52,11 +55,19 @@ class SetuGateway:
         }
         data = await self.transport.call("POST", f"{MERCHANTS}/dqr", body=body)
         return PaymentQr(
-            qr_id=str(data["id"]), intent_link=str(data["intentLink"]),
-            ref_id=str(data.get("refId", "")), short_link=data.get("shortLink"),
-        )  # fmt: skip
+            qr_id=str(data["id"]),
+            intent_link=str(data["intentLink"]),
+            ref_id=str(data.get("refId", "")),
+            short_link=data.get("shortLink"),
+        )
 
     async def create_collect(self, spec: CollectSpec, payer_vpa: str) -> str:
+        if not COLLECT_VPA.match(payer_vpa):
+            raise GatewayRejectedError(
+                "Setu cannot send a collect request to this UPI id",
+                provider=self.name,
+                code="unsupported-vpa",
+            )
         body = {
             "amount": spec.amount_paise,
             "customerVpa": payer_vpa,
