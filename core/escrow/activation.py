@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from core import audit
-from core.db.models import Escrow
+from core.db.models import Escrow, MoneyIntent
 from core.db.uow import UnitOfWork
 from core.deps import Deps
 from core.errors import GatewayError
@@ -28,9 +28,14 @@ log = get_logger("trustpay.activation")
 async def start(uow: UnitOfWork, deps: Deps, escrow: Escrow, now: datetime) -> int:
     """Commit (with the caller) the intent to request the escrow's payment from the payer."""
     intent = await transfers.new_intent(
-        uow, deps, "collect", escrow.amount_paise, destination=escrow.payer_vpa or "",
-        now=now, escrow=escrow,
-    )  # fmt: skip
+        uow,
+        deps,
+        "collect",
+        escrow.amount_paise,
+        destination=escrow.payer_vpa or "",
+        now=now,
+        escrow=escrow,
+    )
     return intent.id
 
 
@@ -63,8 +68,12 @@ async def request_payment(intent_id: int, deps: Deps) -> bool:
             await uow.commit()
             return False
         await uow.commit()
-    with log_context(escrow_id=escrow.id, code=escrow.code, user_id=escrow.payer_id,
-                     amount_paise=escrow.amount_paise):  # fmt: skip
+    with log_context(
+        escrow_id=escrow.id,
+        code=escrow.code,
+        user_id=escrow.payer_id,
+        amount_paise=escrow.amount_paise,
+    ):
         try:
             qr = await deps.gateway.create_qr(spec_for(escrow, now))
         except GatewayError as exc:
@@ -92,11 +101,7 @@ async def _succeeded(
 ) -> None:
     now = deps.clock.now()
     async with deps.uow() as uow:
-        intent = await uow.intents.get(intent_id)
-        assert intent is not None
-        assert intent.escrow_id is not None
-        escrow = await uow.escrows.get(intent.escrow_id, lock=True)
-        assert escrow is not None
+        intent, escrow = await _locked(uow, intent_id)
         intent.status, intent.provider_ref, intent.completed_at = "succeeded", qr.qr_id, now
         intent.leased_until, intent.updated_at = None, now
         escrow.setu_qr_id, escrow.intent_link, escrow.setu_collect_id = (
@@ -105,35 +110,61 @@ async def _succeeded(
             collect_id,
         )
         escrow.last_payment_error, escrow.next_retry_at, escrow.updated_at = None, None, now
-        await audit.append(uow.session, event_type="payment.requested", status=escrow.state,
-                           now=now, escrow_id=escrow.id, gateway_ref=qr.qr_id,
-                           amount_paise=escrow.amount_paise,
-                           payload={"collect_id": collect_id, "ref_id": qr.ref_id})  # fmt: skip
+        await audit.append(
+            uow.session,
+            event_type="payment.requested",
+            status=escrow.state,
+            now=now,
+            escrow_id=escrow.id,
+            gateway_ref=qr.qr_id,
+            amount_paise=escrow.amount_paise,
+            payload={"collect_id": collect_id, "ref_id": qr.ref_id},
+        )
         if escrow.state == State.AWAITING_PAYMENT:
-            await notify_parties(uow, escrow, "payment_requested", now, only="payer",
-                                 intent_link=qr.intent_link, collect_sent=bool(collect_id),
-                                 collect_error=collect_error)  # fmt: skip
+            await notify_parties(
+                uow,
+                escrow,
+                "payment_requested",
+                now,
+                only="payer",
+                intent_link=qr.intent_link,
+                collect_sent=bool(collect_id),
+                collect_error=collect_error,
+            )
         await uow.commit()
+
+
+async def _locked(uow: UnitOfWork, intent_id: int) -> tuple[MoneyIntent, Escrow]:
+    """The intent and its escrow, locked escrow first (the order every money path uses)."""
+    peek = await uow.session.get(MoneyIntent, intent_id)
+    assert peek is not None
+    assert peek.escrow_id is not None
+    escrow = await uow.escrows.get(peek.escrow_id, lock=True)
+    intent = await uow.intents.get(intent_id)
+    assert escrow is not None
+    assert intent is not None
+    return intent, escrow
 
 
 async def _failed(intent_id: int, deps: Deps, exc: GatewayError) -> None:
     """Keep the escrow as it is, record why, and let the retry job try again later."""
     now = deps.clock.now()
     async with deps.uow() as uow:
-        intent = await uow.intents.get(intent_id)
-        assert intent is not None
-        assert intent.escrow_id is not None
-        escrow = await uow.escrows.get(intent.escrow_id, lock=True)
-        assert escrow is not None
+        intent, escrow = await _locked(uow, intent_id)
         delay = deps.policy.backoff(intent.calls, deps.rng)
         intent.next_attempt_at, intent.leased_until = now + delay, None
         intent.last_error, intent.updated_at = exc.detail[:500], now
         escrow.last_payment_error, escrow.payment_retry_count = exc.detail[:500], intent.calls
         escrow.next_retry_at, escrow.updated_at = intent.next_attempt_at, now
         if intent.calls == deps.policy.payout_max_attempts:
-            await alert_support(uow, deps.policy, "payment_request_failed",
-                                f"could not create the payment QR after {intent.calls} tries: "
-                                f"{exc.detail[:120]}", now, escrow=escrow)  # fmt: skip
+            await alert_support(
+                uow,
+                deps.policy,
+                "payment_request_failed",
+                f"could not create the payment QR after {intent.calls} tries: {exc.detail[:120]}",
+                now,
+                escrow=escrow,
+            )
             await notify_parties(uow, escrow, "payment_delayed", now, only="payer")
         await uow.commit()
     log.warning("payment.request_failed", error=exc.detail[:200], attempt=intent.calls)

@@ -11,11 +11,11 @@ from datetime import datetime
 from sqlalchemy import or_
 
 from core import audit
-from core.db.models import Dispute, Escrow
+from core.db.models import Escrow
 from core.db.uow import UnitOfWork
 from core.deps import Deps
-from core.escrow import outbound, transfers
-from core.escrow.notices import alert_support, notify_parties
+from core.escrow import disputes, outbound, transfers
+from core.escrow.notices import notify_parties
 from core.escrow.states import Event, State
 from core.logs import get_logger, log_context
 
@@ -87,21 +87,10 @@ async def _escalate_unanswered_cancel(
     uow: UnitOfWork, deps: Deps, escrow: Escrow, now: datetime
 ) -> None:
     assert escrow.payer_id is not None
-    await uow.escrows.transition(escrow, Event.DISPUTE_OPENED, now)
     reason = "The payer asked to cancel; the payee did not answer before inspection ended."
-    uow.disputes.add(
-        Dispute(escrow_id=escrow.id, opened_by=escrow.payer_id, reason=reason, opened_at=now)
+    await disputes.open_dispute(
+        uow, deps.policy, escrow, opened_by=escrow.payer_id, role="system", reason=reason, now=now
     )
-    await audit.append(
-        uow.session,
-        event_type="dispute.opened",
-        status=escrow.state,
-        now=now,
-        escrow_id=escrow.id,
-        payload={"role": "system", "why": "unanswered_cancel"},
-    )
-    await alert_support(uow, deps.policy, "dispute", reason, now, escrow=escrow)
-    await notify_parties(uow, escrow, "disputed", now, by="system")
     log.info("escrow.escalated_to_support")
 
 

@@ -138,8 +138,10 @@ async def _call(send: Call, find: Find, was: str, request: TransferRequest) -> T
 
 def _context(intent: MoneyIntent, escrow: Escrow | None) -> dict[str, object]:
     context: dict[str, object] = {
-        "intent_id": intent.id, "kind": intent.kind, "amount_paise": intent.amount_paise,
-    }  # fmt: skip
+        "intent_id": intent.id,
+        "kind": intent.kind,
+        "amount_paise": intent.amount_paise,
+    }
     if escrow is not None:
         recipient = escrow.payee_id if intent.kind == "payout" else escrow.payer_id
         context |= {"escrow_id": escrow.id, "code": escrow.code, "user_id": recipient}
@@ -168,11 +170,15 @@ async def _alert_if_stuck(uow: UnitOfWork, deps: Deps, intent: MoneyIntent, now:
         escrow = await uow.escrows.get(intent.escrow_id) if intent.escrow_id else None
         hours = (now - intent.created_at) / timedelta(hours=1)
         await alert_support(
-            uow, deps.policy, "transfer_stuck",
+            uow,
+            deps.policy,
+            "transfer_stuck",
             f"{intent.kind} of {format_inr(intent.amount_paise)} unsettled for {hours:.0f} h "
             f"({intent.status}: {intent.last_error or 'processing'})",
-            now, escrow=escrow, payment_id=intent.payment_id,
-        )  # fmt: skip
+            now,
+            escrow=escrow,
+            payment_id=intent.payment_id,
+        )
 
 
 @retry_on_conflict
@@ -210,25 +216,38 @@ def _finish(intent: MoneyIntent, status: TransferStatus, outcome: str, now: date
 
 
 async def _contradiction(
-    uow: UnitOfWork, deps: Deps, intent: MoneyIntent, escrow: Escrow | None,
-    status: TransferStatus, now: datetime,
-) -> None:  # fmt: skip
+    uow: UnitOfWork,
+    deps: Deps,
+    intent: MoneyIntent,
+    escrow: Escrow | None,
+    status: TransferStatus,
+    now: datetime,
+) -> None:
     """A final intent hears otherwise (a payout reversed after it was processed): tell support."""
     final = TransferState.SUCCEEDED if intent.status == "succeeded" else TransferState.FAILED
     if status.state in (final, TransferState.PROCESSING) or intent.alerted_at is not None:
         return  # a duplicate or stale answer
     intent.alerted_at = now
     await audit.append(
-        uow.session, event_type=f"{intent.kind}.contradicted", status=status.state.value,
-        now=now, escrow_id=intent.escrow_id, gateway_ref=status.provider_ref,
-        amount_paise=intent.amount_paise, payload={"intent_id": intent.id, "was": intent.status},
-    )  # fmt: skip
+        uow.session,
+        event_type=f"{intent.kind}.contradicted",
+        status=status.state.value,
+        now=now,
+        escrow_id=intent.escrow_id,
+        gateway_ref=status.provider_ref,
+        amount_paise=intent.amount_paise,
+        payload={"intent_id": intent.id, "was": intent.status},
+    )
     await alert_support(
-        uow, deps.policy, f"{intent.kind}_contradicted",
+        uow,
+        deps.policy,
+        f"{intent.kind}_contradicted",
         f"{intent.kind} intent {intent.id} was {intent.status}, provider now says "
         f"{status.state.value} ({status.reason or 'no reason'})",
-        now, escrow=escrow, payment_id=intent.payment_id,
-    )  # fmt: skip
+        now,
+        escrow=escrow,
+        payment_id=intent.payment_id,
+    )
 
 
 async def _succeeded(
@@ -242,38 +261,62 @@ async def _succeeded(
         await settlement.settled(uow, escrow, intent, now)
     except InvalidTransitionError:
         await alert_support(
-            uow, deps.policy, "unexpected_transfer",
-            f"{intent.kind} {intent.id} succeeded while escrow is {escrow.state}", now,
+            uow,
+            deps.policy,
+            "unexpected_transfer",
+            f"{intent.kind} {intent.id} succeeded while escrow is {escrow.state}",
+            now,
             escrow=escrow,
-        )  # fmt: skip
+        )
 
 
 async def _failed(
-    uow: UnitOfWork, deps: Deps, intent: MoneyIntent, escrow: Escrow | None,
-    status: TransferStatus, now: datetime,
-) -> None:  # fmt: skip
+    uow: UnitOfWork,
+    deps: Deps,
+    intent: MoneyIntent,
+    escrow: Escrow | None,
+    status: TransferStatus,
+    now: datetime,
+) -> None:
     reason = intent.last_error or "failed"
     give_up = not status.retryable or intent.attempt >= deps.policy.payout_max_attempts
     retry_at = None if give_up else now + deps.policy.backoff(intent.attempt, deps.rng)
     if retry_at is not None:
         await new_intent(
-            uow, deps, intent.kind, intent.amount_paise, destination=intent.destination or "",
-            now=now, escrow=escrow, payment_id=intent.payment_id, attempt=intent.attempt + 1,
+            uow,
+            deps,
+            intent.kind,
+            intent.amount_paise,
+            destination=intent.destination or "",
+            now=now,
+            escrow=escrow,
+            payment_id=intent.payment_id,
+            attempt=intent.attempt + 1,
             not_before=retry_at,
-        )  # fmt: skip
+        )
     if escrow is not None and intent.kind in ("payout", "refund"):  # the escrow's own money step
         escrow.payment_retry_count, escrow.last_payment_error = intent.attempt, reason
         escrow.next_retry_at, escrow.updated_at = retry_at, now
     await audit.append(
-        uow.session, event_type=f"{intent.kind}.failed",
-        status="gave_up" if give_up else "retrying", now=now, escrow_id=intent.escrow_id,
-        gateway_ref=intent.provider_ref, amount_paise=intent.amount_paise, error=reason,
+        uow.session,
+        event_type=f"{intent.kind}.failed",
+        status="gave_up" if give_up else "retrying",
+        now=now,
+        escrow_id=intent.escrow_id,
+        gateway_ref=intent.provider_ref,
+        amount_paise=intent.amount_paise,
+        error=reason,
         payload={"intent_id": intent.id, "attempt": intent.attempt},
-    )  # fmt: skip
+    )
     log.warning("transfer.failed", reason=reason, gave_up=give_up, attempt=intent.attempt)
     if give_up:
         await alert_support(
-            uow, deps.policy, f"{intent.kind}_failed",
+            uow,
+            deps.policy,
+            f"{intent.kind}_failed",
             f"{intent.kind} of {format_inr(intent.amount_paise)} failed {intent.attempt} "
-            f"time(s): {reason}", now, escrow=escrow, payment_id=intent.payment_id,
-        )  # fmt: skip
+            f"time(s): {reason}",
+            now,
+            escrow=escrow,
+            payment_id=intent.payment_id,
+        )

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core import audit
-from core.db.models import Dispute, Escrow, User
+from core.db.models import Escrow, User
 from core.db.retry import retry_on_conflict
 from core.db.uow import UnitOfWork
 from core.deps import Deps
 from core.errors import ConflictError, ForbiddenError, InputError, NotFoundError, RateLimitedError
-from core.escrow import activation, outbound, transfers
+from core.escrow import activation, disputes, outbound, transfers
 from core.escrow.codes import new_code, new_friendly_name, normalise_code
 from core.escrow.commands import (
     Actor,
@@ -30,7 +30,7 @@ from core.escrow.commands import (
     Resolve,
     Role,
 )
-from core.escrow.notices import alert_support, notify_parties
+from core.escrow.notices import notify_parties
 from core.escrow.states import Event, State
 from core.escrow.text import clean_text
 from core.logs import get_logger, log_context
@@ -280,22 +280,9 @@ async def open_dispute(cmd: OpenDispute, deps: Deps) -> ActionResult:
                 return ActionResult(escrow, changed=False)
             if escrow.state != State.HELD:
                 raise ConflictError("dispute.not_now", state=escrow.state)
-            await uow.escrows.transition(escrow, Event.DISPUTE_OPENED, now)
-            uow.disputes.add(
-                Dispute(escrow_id=escrow.id, opened_by=user.id, reason=reason, opened_at=now)
+            await disputes.open_dispute(
+                uow, deps.policy, escrow, opened_by=user.id, role=role, reason=reason, now=now
             )
-            await audit.append(
-                uow.session,
-                event_type="dispute.opened",
-                status=escrow.state,
-                now=now,
-                escrow_id=escrow.id,
-                payload={"role": role},
-            )
-            await alert_support(
-                uow, deps.policy, "dispute", f"{role} disputes: {reason[:200]}", now, escrow=escrow
-            )
-            await notify_parties(uow, escrow, "disputed", now, by=role)
             await uow.commit()
             log.info("dispute.opened", role=role)
     return ActionResult(escrow)

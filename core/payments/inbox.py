@@ -31,9 +31,14 @@ async def receive(
 ) -> int | None:
     """Store a verified event; its inbox id, or None if this event id was seen before."""
     values = {
-        "provider": provider, "event_id": event_id[:128], "event_type": event_type[:64],
-        "payload": raw, "received_at": now, "attempts": 0, "next_attempt_at": now,
-    }  # fmt: skip
+        "provider": provider,
+        "event_id": event_id[:128],
+        "event_type": event_type[:64],
+        "payload": raw,
+        "received_at": now,
+        "attempts": 0,
+        "next_attempt_at": now,
+    }
     return await insert_or_ignore(uow.session, InboxEvent, values, ["provider", "event_id"])
 
 

@@ -109,9 +109,11 @@ class SetuTransport:
             )
         if response.status_code != 200:
             raise GatewayUnavailableError(
-                f"login answered {response.status_code}", provider=PROVIDER,
-                status_code=response.status_code, retry_after=_retry_after(response),
-            )  # fmt: skip
+                f"login answered {response.status_code}",
+                provider=PROVIDER,
+                status_code=response.status_code,
+                retry_after=_retry_after(response),
+            )
         token = _json(response).get("access_token")
         if not isinstance(token, str) or not token:
             raise GatewayUnavailableError("login answered without a token", provider=PROVIDER)
@@ -168,9 +170,12 @@ class SetuTransport:
     ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}", "merchantId": self.config.merchant_id}
         return await self._http.request(
-            method, f"{self.config.base_url.rstrip('/')}{path}", json=body, headers=headers,
+            method,
+            f"{self.config.base_url.rstrip('/')}{path}",
+            json=body,
+            headers=headers,
             timeout=self.config.timeout_seconds,
-        )  # fmt: skip
+        )
 
     def _outcome(
         self, method: str, path: str, response: httpx.Response, reads: bool
@@ -184,14 +189,17 @@ class SetuTransport:
             )
         if status == 429 or (status >= 500 and reads):
             return GatewayUnavailableError(
-                f"{method} {path}: {status} (request {request_id})", provider=PROVIDER,
-                status_code=status, retry_after=_retry_after(response),
-            )  # fmt: skip
+                f"{method} {path}: {status} (request {request_id})",
+                provider=PROVIDER,
+                status_code=status,
+                retry_after=_retry_after(response),
+            )
         if status >= 500:  # a write that failed on Setu's side may still have happened
             raise GatewayUnavailableError(
-                f"{method} {path}: {status} (request {request_id})", provider=PROVIDER,
+                f"{method} {path}: {status} (request {request_id})",
+                provider=PROVIDER,
                 status_code=status,
-            )  # fmt: skip
+            )
         if status >= 400:
             error = _json(response) if response.content else {}
             code = str(error.get("code") or status) if isinstance(error, dict) else str(status)
