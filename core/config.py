@@ -67,6 +67,7 @@ class Settings(BaseSettings):
     razorpayx_account_number: str = ""
     razorpayx_base_url: str = "https://api.razorpay.com"
     razorpayx_webhook_secret: SecretStr = SecretStr("")
+    razorpayx_webhook_secret_previous: SecretStr = SecretStr("")
     razorpayx_timeout_seconds: float = 10.0
 
     # --- Telegram; empty token = the sandbox Bot API ---

@@ -121,15 +121,26 @@ class GatewayTimeoutError(GatewayUnavailableError):
 
 
 class GatewayRejectedError(GatewayError):
-    """The provider refused the request; `code` is its machine-readable reason."""
+    """The provider refused the request; `code` is its machine-readable reason.
+
+    `retryable` marks refusals a later, fresh attempt may get past (our balance was short).
+    """
 
     key = "error.gateway_rejected"
 
     def __init__(
-        self, detail: str, /, *, provider: str, code: str = "", status_code: int | None = None
+        self,
+        detail: str,
+        /,
+        *,
+        provider: str,
+        code: str = "",
+        status_code: int | None = None,
+        retryable: bool = False,
     ) -> None:
         super().__init__(detail, provider=provider, status_code=status_code)
         self.code = code
+        self.retryable = retryable
 
 
 class GatewayAuthError(GatewayError):

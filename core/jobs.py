@@ -10,6 +10,7 @@ from core.deps import Deps
 from core.escrow import activation, expiry, outbound, reconcile
 from core.logs import get_logger
 from core.payments import inbox
+from core.payments.razorpayx import events as razorpayx_events
 from core.payments.setu import events as setu_events
 
 log = get_logger("trustpay.jobs")
@@ -34,7 +35,8 @@ async def poll_payments(deps: Deps) -> int:
 
 async def process_inbox(deps: Deps) -> int:
     """Retry gateway events whose processing failed or could not settle yet."""
-    return await inbox.process_due({"setu": setu_events.handle}, deps)
+    handlers = {"setu": setu_events.handle, "razorpayx": razorpayx_events.handle}
+    return await inbox.process_due(handlers, deps)
 
 
 async def retry_transfers(deps: Deps) -> int:

@@ -13,6 +13,8 @@ Postings (debit / credit):
     refund      escrow_holding / gateway_cash     refund to the payer processed
     unmatched   gateway_cash   / suspense         late, duplicate or wrong-amount money arrived
     returned    suspense       / gateway_cash     that money was refunded
+    reversed    gateway_cash   / suspense         a processed payout came back (bank reversal)
+    repaid      suspense       / gateway_cash     support paid that money out again
 
 The database adds what code cannot be trusted to remember: at most one hold, release, fee and
 refund per escrow and one unmatched/returned pair per payment (partial unique indexes).
@@ -45,6 +47,8 @@ class Kind(StrEnum):
     REFUND = "refund"
     UNMATCHED = "unmatched"
     RETURNED = "returned"
+    REVERSED = "reversed"
+    REPAID = "repaid"
 
 
 A = Account
@@ -56,6 +60,8 @@ POSTINGS: dict[Kind, tuple[Account, Account]] = {
     Kind.REFUND: (A.ESCROW_HOLDING, A.GATEWAY_CASH),
     Kind.UNMATCHED: (A.GATEWAY_CASH, A.SUSPENSE),
     Kind.RETURNED: (A.SUSPENSE, A.GATEWAY_CASH),
+    Kind.REVERSED: (A.GATEWAY_CASH, A.SUSPENSE),
+    Kind.REPAID: (A.SUSPENSE, A.GATEWAY_CASH),
 }
 
 
@@ -196,6 +202,8 @@ def escrow_violations(escrow: Escrow, totals: dict[str, int], balance: int) -> l
         problems.append(Violation("holding", f"{label} is terminal but still holds {balance}"))
     if state in states.HOLDING and balance != escrow.amount_paise:
         problems.append(Violation("holding", f"{label} holds {balance}, expected the amount"))
+    if totals.get(Kind.REPAID, 0) > totals.get(Kind.REVERSED, 0):
+        problems.append(Violation("suspense", f"{label} repaid more than came back"))
     if state in states.TERMINAL and hold and out != hold:
         problems.append(Violation("settled", f"{label} received {hold} but settled {out}"))
     if totals.get(Kind.RELEASE) and totals.get(Kind.REFUND) and escrow.resolution != "split":

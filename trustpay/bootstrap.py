@@ -18,37 +18,19 @@ from core.config import Settings
 from core.db.engine import make_engine, make_session_factory
 from core.db.uow import UnitOfWork
 from core.deps import Deps
-from core.errors import GatewayUnavailableError
 from core.escrow.policy import Policy
 from core.escrow.ports import (
     Clock,
     PayoutRail,
     SystemClock,
-    TransferRequest,
-    TransferStatus,
 )
 from core.logs import get_logger
 from trustpay import providers
 from webhooks import health, metrics
+from webhooks import razorpayx as razorpayx_webhooks
 from webhooks import setu as setu_webhooks
 
 log = get_logger("trustpay")
-
-
-class UnavailableRail:
-    """A payout rail with no client yet: every call fails as "unavailable", so payouts wait.
-
-    Stands in until the payout rails are wired; payout intents stay queued and are retried,
-    never lost, and nothing pretends to have moved money.
-    """
-
-    name = "payouts"
-
-    async def send_payout(self, request: TransferRequest) -> TransferStatus:
-        raise GatewayUnavailableError("no payout rail is connected", provider=self.name)
-
-    async def find_payout(self, request: TransferRequest) -> TransferStatus | None:
-        return await self.send_payout(request)
 
 
 @dataclass
@@ -61,10 +43,12 @@ class Runtime:
     http: httpx.AsyncClient
     deps: Deps
     setu: providers.SetuSide
+    payouts: providers.RailSide
 
     async def aclose(self) -> None:
-        if self.setu.simulator is not None:
-            await self.setu.simulator.aclose()
+        for simulator in (self.setu.simulator, self.payouts.simulator):
+            if simulator is not None:
+                await simulator.aclose()
         await self.http.aclose()
         await self.engine.dispose()
 
@@ -84,15 +68,16 @@ def build_runtime(
     sessions = make_session_factory(engine)
     http = httpx.AsyncClient()
     setu = providers.setu(settings, base, http)
+    payouts = providers.rail(settings, base, http)
     deps = Deps(
         uow=lambda: UnitOfWork(sessions),
         clock=clock or SystemClock(),
         gateway=setu.gateway,
-        rail=rail or UnavailableRail(),
+        rail=rail or payouts.rail,
         policy=Policy.from_settings(settings),
         rng=random.SystemRandom(),
     )
-    return Runtime(settings, base, engine, http, deps, setu)
+    return Runtime(settings, base, engine, http, deps, setu, payouts)
 
 
 def build_scheduler(runtime: Runtime) -> AsyncIOScheduler:
@@ -153,11 +138,16 @@ def build_app(runtime: Runtime, *, scheduler: bool = True) -> FastAPI:
     )
     app.state.deps = runtime.deps
     app.state.setu_webhook_secrets = runtime.setu.webhook_secrets
-    for router in (health.router, metrics.router, setu_webhooks.router):
+    app.state.razorpayx_webhook_secrets = runtime.payouts.webhook_secrets
+    for router in (health.router, metrics.router, setu_webhooks.router, razorpayx_webhooks.router):
         app.include_router(router)
     if runtime.setu.simulator is not None:
         app.include_router(
             runtime.setu.simulator.router(), prefix="/sandbox/setu", include_in_schema=False
+        )
+    if runtime.payouts.simulator is not None:
+        app.include_router(
+            runtime.payouts.simulator.router(), prefix="/sandbox/razorpayx", include_in_schema=False
         )
     return app
 
@@ -175,7 +165,7 @@ def describe_services(settings: Settings, base: str) -> list[str]:
         ),
         "Payouts: "
         + (
-            "sandbox, not connected yet"
+            f"sandbox RazorpayX simulator, {base}/sandbox/razorpayx"
             if settings.payouts_are_sandbox
             else f"real, {settings.payout_provider}"
         ),

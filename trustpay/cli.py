@@ -13,15 +13,17 @@ import uvicorn
 from core.config import ProductionConfigError, Settings
 from core.db import migrate as migrations
 from core.db.engine import is_sqlite
-from core.errors import InputError
+from core.errors import InputError, ServiceError
 from core.logs import configure_logging
-from trustpay import bootstrap, checks
+from trustpay import bootstrap, checks, operator
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 escrow_app = typer.Typer(no_args_is_help=True, help="Look at escrows.")
 audit_app = typer.Typer(no_args_is_help=True, help="The audit trail and the ledger.")
+payout_app = typer.Typer(no_args_is_help=True, help="Payouts support makes or repeats.")
 app.add_typer(escrow_app, name="escrow")
 app.add_typer(audit_app, name="audit")
+app.add_typer(payout_app, name="payout")
 
 
 def _settings() -> Settings:
@@ -113,6 +115,33 @@ def audit_verify() -> None:
             typer.echo(f"- {problem}")
         raise typer.Exit(1)
     typer.echo("OK: audit chain intact, ledger invariants hold.")
+
+
+@payout_app.command("done")
+def payout_done(code: str, utr: str) -> None:
+    """Record a payout made by hand (manual rail): the escrow completes with this UTR."""
+    settings = _settings()
+    try:
+        escrow = asyncio.run(operator.record_manual_payout(settings, code, utr))
+    except ServiceError as exc:
+        typer.echo(f"Not recorded: {exc.detail}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"Recorded UTR {utr.strip().upper()} for {escrow.code}.")
+
+
+@payout_app.command("repay")
+def payout_repay(
+    code: str,
+    upi_id: Annotated[str | None, typer.Option(help="The payee's new UPI id.")] = None,
+) -> None:
+    """Pay again the money a reversed payout brought back (optionally to a new UPI id)."""
+    settings = _settings()
+    try:
+        escrow = asyncio.run(operator.repay_reversed_payout(settings, code, upi_id))
+    except ServiceError as exc:
+        typer.echo(f"Not started: {exc.detail}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"Re-payment started for {escrow.code}.")
 
 
 def main() -> None:

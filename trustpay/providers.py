@@ -11,7 +11,12 @@ from dataclasses import dataclass
 import httpx
 
 from core.config import Settings
+from core.escrow.ports import PayoutRail
+from core.payments.manual import ManualRail
+from core.payments.razorpayx import RazorpayXConfig, RazorpayXRail
 from core.payments.setu import SetuConfig, SetuGateway, SetuTransport
+from sandbox.razorpayx import RazorpayXSimulator
+from sandbox.razorpayx import SimulatorConfig as RazorpaySimulatorConfig
 from sandbox.setu import SetuSimulator, SimulatorConfig
 
 SANDBOX_SETU_WEBHOOK_SECRET = "sandboxsetuwebhooksecret2026"  # noqa: S105 -- sandbox only
@@ -59,3 +64,48 @@ def setu(settings: Settings, base_url: str, http: httpx.AsyncClient) -> SetuSide
         timeout_seconds=timeout,
     )
     return SetuSide(SetuGateway(SetuTransport(config, http)), simulator, [secret])
+
+
+@dataclass
+class RailSide:
+    rail: PayoutRail
+    simulator: RazorpayXSimulator | None
+    webhook_secrets: list[str]
+
+
+SANDBOX_RAZORPAYX_WEBHOOK_SECRET = "sandboxrazorpayxwebhook2026"  # noqa: S105 -- sandbox only
+
+
+def rail(settings: Settings, base_url: str, http: httpx.AsyncClient) -> RailSide:
+    """The payout rail: RazorpayX, manual, or RazorpayX's simulator under /sandbox/razorpayx."""
+    if settings.payout_provider == "manual":
+        return RailSide(ManualRail(), None, [])
+    timeout = settings.razorpayx_timeout_seconds
+    if settings.payout_provider == "razorpayx":
+        config = RazorpayXConfig(
+            base_url=settings.razorpayx_base_url,
+            key_id=settings.razorpayx_key_id,
+            key_secret=settings.razorpayx_key_secret.get_secret_value(),
+            account_number=settings.razorpayx_account_number,
+            timeout_seconds=timeout,
+        )
+        secrets = [
+            settings.razorpayx_webhook_secret.get_secret_value(),
+            settings.razorpayx_webhook_secret_previous.get_secret_value(),
+        ]
+        return RailSide(RazorpayXRail(config, http), None, secrets)
+    secret = (
+        settings.razorpayx_webhook_secret.get_secret_value() or SANDBOX_RAZORPAYX_WEBHOOK_SECRET
+    )
+    simulated = RazorpaySimulatorConfig(
+        webhook_url=f"{base_url}/webhooks/razorpayx", webhook_secret=secret
+    )
+    simulator = RazorpayXSimulator(simulated, http=http)
+    config = RazorpayXConfig(
+        base_url=f"{base_url}/sandbox/razorpayx",
+        key_id=simulated.key_id,
+        key_secret=simulated.key_secret,
+        account_number=simulated.account_number,
+        timeout_seconds=timeout,
+    )
+    return RailSide(RazorpayXRail(config, http), simulator, [secret])

@@ -6,23 +6,14 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Header, HTTPException, Request
-from pydantic import BaseModel
 
-from core.deps import Deps
-from core.logs import get_logger
-from core.payments import inbox
 from core.payments.setu import events
 from webhooks.deps import DepsDep
 from webhooks.metrics import WEBHOOKS
-from webhooks.verification import check_signature, raw_body
+from webhooks.verification import Ack, accept, check_signature, raw_body
 
 PROVIDER = "setu"
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
-log = get_logger("trustpay.webhooks.setu")
-
-
-class Ack(BaseModel):
-    status: str  # accepted | duplicate
 
 
 @router.post(
@@ -47,18 +38,15 @@ async def setu_webhook(
         body, x_setu_signature, request.app.state.setu_webhook_secrets, PROVIDER, "base64"
     )
     event = _parse(body)
-    now = deps.clock.now()
-    async with deps.uow() as uow:
-        inbox_id = await inbox.receive(
-            uow, PROVIDER, event["eventId"], event["eventType"], body.decode(), now
-        )
-        await uow.commit()
-    if inbox_id is None:
-        WEBHOOKS.labels(PROVIDER, "duplicate").inc()
-        return Ack(status="duplicate")
-    WEBHOOKS.labels(PROVIDER, "accepted").inc()
-    background.add_task(_process, inbox_id, deps)
-    return Ack(status="accepted")
+    return await accept(
+        deps,
+        background,
+        provider=PROVIDER,
+        event_id=event["eventId"],
+        event_type=event["eventType"],
+        body=body,
+        handler=events.handle,
+    )
 
 
 def _parse(body: bytes) -> dict[str, Any]:
@@ -75,11 +63,3 @@ def _parse(body: bytes) -> dict[str, Any]:
         WEBHOOKS.labels(PROVIDER, "malformed").inc()
         raise HTTPException(400, "not a Setu event: eventId and eventType are required")
     return event
-
-
-async def _process(inbox_id: int, deps: Deps) -> None:
-    """After the response: a failure here is retried by the inbox job."""
-    try:
-        await inbox.process(inbox_id, events.handle, deps)
-    except Exception:  # the event stays unhandled in the inbox
-        log.exception("webhook.processing_crashed", inbox_id=inbox_id)

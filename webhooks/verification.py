@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import time
 
-from fastapi import HTTPException, Request
+from fastapi import BackgroundTasks, HTTPException, Request
+from pydantic import BaseModel
 
+from core.deps import Deps
 from core.logs import get_logger
-from core.payments import signatures
+from core.payments import inbox, signatures
 from webhooks.metrics import WEBHOOKS
 
 MAX_BODY_BYTES = 64 * 1024
@@ -59,3 +61,39 @@ def _log_rejection(provider: str, reason: str, size: int) -> None:
     if now - _last_logged.get((provider, reason), -1e9) >= LOG_EVERY_SECONDS:
         _last_logged[(provider, reason)] = now
         log.warning("webhook.rejected", provider=provider, reason=reason, body_bytes=size)
+
+
+class Ack(BaseModel):
+    status: str  # accepted | duplicate
+
+
+async def accept(
+    deps: Deps,
+    background: BackgroundTasks,
+    *,
+    provider: str,
+    event_id: str,
+    event_type: str,
+    body: bytes,
+    handler: inbox.Handler,
+) -> Ack:
+    """Store a verified event in the inbox, answer at once, and process it after the answer."""
+    async with deps.uow() as uow:
+        inbox_id = await inbox.receive(
+            uow, provider, event_id, event_type, body.decode(), deps.clock.now()
+        )
+        await uow.commit()
+    if inbox_id is None:
+        WEBHOOKS.labels(provider, "duplicate").inc()
+        return Ack(status="duplicate")
+    WEBHOOKS.labels(provider, "accepted").inc()
+    background.add_task(_process, inbox_id, handler, deps)
+    return Ack(status="accepted")
+
+
+async def _process(inbox_id: int, handler: inbox.Handler, deps: Deps) -> None:
+    """After the response: a failure here is retried by the inbox job."""
+    try:
+        await inbox.process(inbox_id, handler, deps)
+    except Exception:  # the event stays unhandled in the inbox
+        log.exception("webhook.processing_crashed", inbox_id=inbox_id)

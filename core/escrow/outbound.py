@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from core import audit
+from core.crashpoints import crash_point
 from core.db.models import Escrow, MoneyIntent
 from core.db.retry import retry_on_conflict
 from core.db.uow import UnitOfWork
@@ -24,7 +25,7 @@ from core.errors import GatewayError, GatewayRejectedError, InvalidTransitionErr
 from core.escrow import settlement
 from core.escrow.notices import alert_support
 from core.escrow.ports import TransferRequest, TransferState, TransferStatus
-from core.escrow.transfers import LIVE, new_intent
+from core.escrow.transfers import LIVE, PAYOUT_KINDS, new_intent
 from core.logs import get_logger, log_context
 from core.money import format_inr
 from core.payments.vpa import mask_vpas_in
@@ -53,6 +54,7 @@ async def dispatch(intent_id: int, deps: Deps) -> TransferStatus | None:
         request = request_for(intent)
         escrow = await uow.escrows.get(intent.escrow_id) if intent.escrow_id else None
         await uow.commit()
+    crash_point("transfer.leased")
     with log_context(**_context(intent, escrow)):
         ports = _ports(deps, intent)
         if ports is None:
@@ -62,7 +64,9 @@ async def dispatch(intent_id: int, deps: Deps) -> TransferStatus | None:
         try:
             result = await _call(*ports, was, request)
         except GatewayRejectedError as exc:  # the send itself was refused: definitely not done
-            result = TransferStatus(TransferState.FAILED, reason=exc.detail[:300], retryable=False)
+            result = TransferStatus(
+                TransferState.FAILED, reason=exc.detail[:300], retryable=exc.retryable
+            )
         except (GatewayError, _LookupRejectedError) as exc:
             await _mark_unknown(intent_id, deps, str(exc))
             return None
@@ -70,7 +74,9 @@ async def dispatch(intent_id: int, deps: Deps) -> TransferStatus | None:
             log.exception("transfer.call_crashed")
             await _mark_unknown(intent_id, deps, f"{type(exc).__name__}: {exc}")
             return None
+        crash_point("transfer.answered")
         await apply_status(intent_id, result, deps)
+        crash_point("transfer.applied")
         log.info("transfer.answered", outcome=result.state.value, provider_ref=result.provider_ref)
     return result
 
@@ -118,7 +124,7 @@ def request_for(intent: MoneyIntent, provider_ref: str | None = None) -> Transfe
 
 def _ports(deps: Deps, intent: MoneyIntent) -> tuple[Call, Find] | None:
     """The send and find calls of the provider this intent belongs to, if it is configured."""
-    if intent.kind == "payout":
+    if intent.kind in PAYOUT_KINDS:
         rail = deps.rail
         return (rail.send_payout, rail.find_payout) if rail.name == intent.provider else None
     gateway = deps.gateway
@@ -143,7 +149,7 @@ def _context(intent: MoneyIntent, escrow: Escrow | None) -> dict[str, object]:
         "amount_paise": intent.amount_paise,
     }
     if escrow is not None:
-        recipient = escrow.payee_id if intent.kind == "payout" else escrow.payer_id
+        recipient = escrow.payee_id if intent.kind in PAYOUT_KINDS else escrow.payer_id
         context |= {"escrow_id": escrow.id, "code": escrow.code, "user_id": recipient}
     return context
 
@@ -198,7 +204,10 @@ async def apply_status(intent_id: int, status: TransferStatus, deps: Deps) -> No
             intent.status, intent.leased_until, intent.updated_at = "submitted", None, now
             intent.provider_ref = status.provider_ref or intent.provider_ref
             intent.next_attempt_at = now + deps.policy.backoff(intent.calls, deps.rng)
-            await _alert_if_stuck(uow, deps, intent, now)
+            if status.needs_support:
+                await _ask_support_to_pay(uow, deps, intent, escrow, now)
+            else:
+                await _alert_if_stuck(uow, deps, intent, now)
         elif status.state is TransferState.SUCCEEDED:
             _finish(intent, status, "succeeded", now)
             await _succeeded(uow, deps, intent, escrow, now)
@@ -207,6 +216,21 @@ async def apply_status(intent_id: int, status: TransferStatus, deps: Deps) -> No
             intent.last_error = mask_vpas_in(status.reason or "failed")[:500]
             await _failed(uow, deps, intent, escrow, status, now)
         await uow.commit()
+
+
+async def _ask_support_to_pay(
+    uow: UnitOfWork, deps: Deps, intent: MoneyIntent, escrow: Escrow | None, now: datetime
+) -> None:
+    """The manual rail: once, tell support exactly what to pay (admins need the full UPI id)."""
+    if intent.alerted_at is not None:
+        return
+    intent.alerted_at = now
+    code = escrow.code if escrow else "?"
+    detail = (
+        f"Pay {format_inr(intent.amount_paise)} by UPI to {intent.destination}, then record "
+        f"the bank reference: /payout_done {code} <UTR>"
+    )
+    await alert_support(uow, deps.policy, "manual_payout_needed", detail, now, escrow=escrow)
 
 
 def _finish(intent: MoneyIntent, status: TransferStatus, outcome: str, now: datetime) -> None:
@@ -223,11 +247,22 @@ async def _contradiction(
     status: TransferStatus,
     now: datetime,
 ) -> None:
-    """A final intent hears otherwise (a payout reversed after it was processed): tell support."""
-    final = TransferState.SUCCEEDED if intent.status == "succeeded" else TransferState.FAILED
+    """A final intent hears otherwise: a paid-out payout reversed by the bank (the money comes
+    back to suspense for support to pay again), or anything else unexpected. Support is told."""
+    was = intent.status
+    final = TransferState.SUCCEEDED if was == "succeeded" else TransferState.FAILED
     if status.state in (final, TransferState.PROCESSING) or intent.alerted_at is not None:
         return  # a duplicate or stale answer
     intent.alerted_at = now
+    reason = status.reason or "no reason given"
+    if intent.kind in PAYOUT_KINDS and was == "succeeded" and escrow is not None:
+        await settlement.reversed_payout(uow, intent, escrow, reason, now)
+        detail = (
+            f"payout of {format_inr(intent.amount_paise)} was reversed ({reason}): "
+            "the money is back in our account; pay again with /retry"
+        )
+        await alert_support(uow, deps.policy, "payout_reversed", detail, now, escrow=escrow)
+        return
     await audit.append(
         uow.session,
         event_type=f"{intent.kind}.contradicted",
@@ -236,14 +271,14 @@ async def _contradiction(
         escrow_id=intent.escrow_id,
         gateway_ref=status.provider_ref,
         amount_paise=intent.amount_paise,
-        payload={"intent_id": intent.id, "was": intent.status},
+        payload={"intent_id": intent.id, "was": was},
     )
     await alert_support(
         uow,
         deps.policy,
         f"{intent.kind}_contradicted",
-        f"{intent.kind} intent {intent.id} was {intent.status}, provider now says "
-        f"{status.state.value} ({status.reason or 'no reason'})",
+        f"{intent.kind} intent {intent.id} was {was}, provider now says {status.state.value} "
+        f"({reason})",
         now,
         escrow=escrow,
         payment_id=intent.payment_id,
@@ -257,6 +292,9 @@ async def _succeeded(
         await settlement.returned(uow, intent, escrow, now)
         return
     assert escrow is not None
+    if intent.kind == "repayout":
+        await settlement.repaid(uow, intent, escrow, now)
+        return
     try:
         await settlement.settled(uow, escrow, intent, now)
     except InvalidTransitionError:
@@ -294,7 +332,7 @@ async def _failed(
             attempt=intent.attempt + 1,
             not_before=retry_at,
         )
-    if escrow is not None and intent.kind in ("payout", "refund"):  # the escrow's own money step
+    if escrow is not None and intent.kind in ("payout", "refund", "repayout"):  # the escrow's
         escrow.payment_retry_count, escrow.last_payment_error = intent.attempt, reason
         escrow.next_retry_at, escrow.updated_at = retry_at, now
     await audit.append(

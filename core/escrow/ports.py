@@ -49,6 +49,7 @@ class TransferStatus:
     utr: str | None = None
     reason: str | None = None
     retryable: bool = True  # for FAILED: could a fresh attempt succeed?
+    needs_support: bool = False  # PROCESSING until a person acts (the manual rail)
 
 
 class PayoutRail(Protocol):

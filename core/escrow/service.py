@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core import audit
+from core.crashpoints import crash_point
 from core.db.models import Escrow, User
 from core.db.retry import retry_on_conflict
 from core.db.uow import UnitOfWork
@@ -210,6 +211,8 @@ async def confirm_release(cmd: Confirm, deps: Deps) -> ActionResult:
                 )
             await uow.commit()
             log.info("escrow.confirmed", role=role, releasing=bool(intents))
+    if intents:
+        crash_point("release.committed")
     await outbound.dispatch_all(intents, deps)
     return ActionResult(escrow, money_moving=bool(intents))
 
@@ -261,6 +264,8 @@ async def cancel_escrow(cmd: Cancel, deps: Deps) -> ActionResult:
             )
             await uow.commit()
             log.info("escrow.cancel", role=role, state=escrow.state)
+    if intents:
+        crash_point("refund.committed")
     await outbound.dispatch_all(intents, deps)
     return ActionResult(escrow, money_moving=bool(intents))
 

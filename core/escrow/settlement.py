@@ -136,3 +136,56 @@ async def returned(
             returned_paise=intent.amount_paise,
             utr=intent.utr,
         )
+
+
+async def reversed_payout(
+    uow: UnitOfWork, intent: MoneyIntent, escrow: Escrow, reason: str, now: datetime
+) -> None:
+    """A processed payout came back: the money sits in suspense until support pays it again.
+
+    The escrow stays RELEASED (its holding account is settled); the intent is marked
+    `reversed`, which lets support start a re-payment with a new key.
+    """
+    intent.status, intent.last_error, intent.updated_at = "reversed", reason[:500], now
+    await ledger.post(
+        uow.session,
+        ledger.Kind.REVERSED,
+        intent.amount_paise,
+        now,
+        escrow_id=escrow.id,
+        intent_id=intent.id,
+    )
+    await audit.append(
+        uow.session,
+        event_type="payout.reversed",
+        status=escrow.state,
+        now=now,
+        escrow_id=escrow.id,
+        gateway_ref=intent.provider_ref,
+        amount_paise=intent.amount_paise,
+        payload={"intent_id": intent.id},
+    )
+    await notify_parties(uow, escrow, "payout_reversed", now, returned_paise=intent.amount_paise)
+
+
+async def repaid(uow: UnitOfWork, intent: MoneyIntent, escrow: Escrow, now: datetime) -> None:
+    """Support's re-payment of a reversed payout went through."""
+    await ledger.post(
+        uow.session,
+        ledger.Kind.REPAID,
+        intent.amount_paise,
+        now,
+        escrow_id=escrow.id,
+        intent_id=intent.id,
+    )
+    await audit.append(
+        uow.session,
+        event_type="repayout.succeeded",
+        status=escrow.state,
+        now=now,
+        escrow_id=escrow.id,
+        gateway_ref=intent.provider_ref,
+        amount_paise=intent.amount_paise,
+        payload={"intent_id": intent.id, "utr": intent.utr},
+    )
+    await notify_parties(uow, escrow, "repaid", now, utr=intent.utr, paid_paise=intent.amount_paise)

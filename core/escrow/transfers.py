@@ -19,6 +19,7 @@ from core.money import fee_for
 
 log = get_logger("trustpay.transfers")
 LIVE = ("pending", "submitted", "unknown")
+PAYOUT_KINDS = ("payout", "repayout")  # money to the payee, through the payout rail
 
 
 async def new_intent(
@@ -36,7 +37,7 @@ async def new_intent(
 ) -> MoneyIntent:
     """Add a money intent (committed by the caller) with a fresh idempotency key."""
     owner = f"e{escrow.id}" if escrow else f"p{payment_id}"
-    provider = deps.rail.name if kind == "payout" else deps.gateway.name
+    provider = deps.rail.name if kind in PAYOUT_KINDS else deps.gateway.name
     return await uow.intents.add(
         MoneyIntent(
             escrow_id=escrow.id if escrow else None,
@@ -46,7 +47,7 @@ async def new_intent(
             calls=0,
             amount_paise=amount_paise,
             status="pending",
-            idempotency_key=f"tp-{kind}-{owner}-{attempt}-{secrets.token_hex(6)}",
+            idempotency_key=f"tp-{kind}-{owner}-{attempt}-{secrets.token_hex(4)}",
             provider=provider,
             destination=destination,
             next_attempt_at=not_before or now,

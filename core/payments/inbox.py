@@ -9,7 +9,7 @@ another event id, or again after a restart, changes nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -79,7 +79,7 @@ async def _finish(inbox_id: int, deps: Deps, done: bool, error: str | None) -> N
         await uow.commit()
 
 
-async def process_due(handlers: dict[str, Handler], deps: Deps, limit: int = 100) -> int:
+async def process_due(handlers: Mapping[str, Handler], deps: Deps, limit: int = 100) -> int:
     """Job body: retry unhandled events that are due (for providers we have handlers for)."""
     now = deps.clock.now()
     async with deps.uow() as uow:

@@ -14,13 +14,18 @@ from sqlalchemy import create_engine, text
 from core.db import migrate
 from core.db.engine import sync_url
 from core.escrow.commands import Outcome
+from core.payments.manual import ManualRail
 from tests.world import World
 
 TRUSTPAY = [sys.executable, "-m", "trustpay"]
 
 
-def trustpay(db_url: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def trustpay(
+    db_url: str, *args: str, cwd: Path, manual: bool = False
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": db_url, "LOG_LEVEL": "WARNING"}
+    if manual:
+        env["PAYOUT_PROVIDER"] = "manual"
     return subprocess.run(  # noqa: S603 -- our own command with fixed arguments
         [*TRUSTPAY, *args],
         env=env,
@@ -159,3 +164,25 @@ def test_run_refuses_production_with_sandbox_defaults_and_lists_them(tmp_path: P
     ):
         assert name in result.stderr
     assert not (tmp_path / "p.db").exists()
+
+
+async def test_payout_done_records_a_manual_payout_and_completes_the_escrow(
+    world: World, db_url: str, tmp_path: Path
+) -> None:
+    world.deps.rail = ManualRail()
+    escrow = await world.deal()
+    await world.confirm_both(escrow)
+    assert await world.state(escrow) == "RELEASING"
+    bad = trustpay(db_url, "payout", "done", escrow.code, "12", cwd=tmp_path, manual=True)
+    assert bad.returncode == 1
+    assert "a UTR is 6 to 35 letters and digits" in bad.stderr
+    done = trustpay(
+        db_url, "payout", "done", escrow.code, "axis123456789", cwd=tmp_path, manual=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "AXIS123456789" in done.stdout
+    assert await world.state(escrow) == "RELEASED"
+    again = trustpay(
+        db_url, "payout", "done", escrow.code, "AXIS123456789", cwd=tmp_path, manual=True
+    )
+    assert again.returncode == 1  # nothing is due any more

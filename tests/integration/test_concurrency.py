@@ -20,6 +20,7 @@ from core.escrow.commands import Cancel, Confirm, PaymentFailed, PaymentReceived
 from core.escrow.funds import PaymentOutcome
 from core.escrow.states import State
 from tests.databases import PG_URL, PostgresSchema
+from tests.running import serve, settings_for
 from tests.world import PAYEE, PAYER, World
 
 pytestmark = pytest.mark.postgres_only
@@ -153,3 +154,28 @@ async def test_two_processes_running_the_same_jobs_release_each_escrow_once(
         assert await world.count(LedgerTransaction, LedgerTransaction.kind == "release") == 10
     finally:
         await other.close()
+
+
+async def test_fifty_confirms_and_a_cancel_against_the_real_rails_move_money_once(
+    db_url: str,
+) -> None:
+    async for app in serve(settings_for(db_url)):
+        escrow = await app.escrow_awaiting_payment(60_000)
+        await app.pay(escrow)
+        await app.wait_state(escrow, State.HELD)
+        deps = app.runtime.deps
+        racing: list[Coroutine[Any, Any, object]] = [
+            service.confirm_release(Confirm(PAYER if n % 2 else PAYEE, escrow.code), deps)
+            for n in range(RACERS)
+        ]
+        racing.insert(RACERS // 2, service.cancel_escrow(Cancel(PAYEE, escrow.code), deps))
+        results = await asyncio.gather(*racing, return_exceptions=True)
+        assert all(not isinstance(r, BaseException) or isinstance(r, ServiceError) for r in results)
+        for _ in range(50):
+            await app.run_jobs()
+            if (await app.load(escrow.id)).state in (State.RELEASED, State.REFUNDED):
+                break
+            await asyncio.sleep(0.1)
+        final = (await app.load(escrow.id)).state
+        assert final in (State.RELEASED, State.REFUNDED)
+        assert len(app.rx.payouts()) + len(app.sim.refunds()) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core import jobs
-from core.db.models import Alert, PaymentLog
+from core.db.models import Alert, LedgerTransaction, PaymentLog
 from core.escrow import outbound
 from core.escrow.ports import TransferState, TransferStatus
 from core.escrow.states import State
@@ -27,15 +27,21 @@ async def test_a_refund_whose_answer_was_lost_in_a_crash_is_asked_about_not_rese
     assert await world.state(escrow) == State.REFUNDED
 
 
-async def test_a_payout_reversed_after_it_was_processed_alerts_support(world: World) -> None:
+async def test_a_payout_reversed_after_it_was_processed_goes_to_suspense_and_support(
+    world: World,
+) -> None:
     escrow = await world.deal()
     await world.confirm_both(escrow)
     [intent] = await world.intents(escrow)
     reversal = TransferStatus(TransferState.FAILED, intent.provider_ref, reason="reversed")
     await outbound.apply_status(intent.id, reversal, world.deps)
     await outbound.apply_status(intent.id, reversal, world.deps)  # the webhook, again
-    assert await world.count(Alert, Alert.kind == "payout_contradicted") == 1
-    assert await world.count(PaymentLog, PaymentLog.event_type == "payout.contradicted") == 1
+    assert await world.count(Alert, Alert.kind == "payout_reversed") == 1
+    assert await world.count(PaymentLog, PaymentLog.event_type == "payout.reversed") == 1
+    assert await world.count(LedgerTransaction, LedgerTransaction.kind == "reversed") == 1
+    assert await world.state(escrow) == State.RELEASED  # settled; the money waits in suspense
+    [reversed_intent] = await world.intents(escrow)
+    assert reversed_intent.status == "reversed"
 
 
 async def test_a_payout_stuck_processing_is_reported_once(world: World) -> None:

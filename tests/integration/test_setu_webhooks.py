@@ -7,122 +7,24 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from sqlalchemy import func, select
 
-from core import audit, jobs, ledger
-from core.config import Settings
-from core.db.models import Base, Escrow, InboxEvent, LedgerTransaction
+from core import jobs
+from core.db.models import Escrow, InboxEvent, LedgerTransaction
 from core.escrow import service
-from core.escrow.commands import CreateEscrow, JoinEscrow, Role
 from core.escrow.states import State
 from core.payments.signatures import sign
-from sandbox.setu import SetuSimulator
-from tests.servers import free_port, serving
-from tests.world import PAYEE, PAYEE_VPA, PAYER
-from trustpay import bootstrap
+from tests.running import App, serve, settings_for
+from tests.world import PAYEE
 from trustpay.providers import SANDBOX_SETU_WEBHOOK_SECRET
-
-
-@dataclass
-class App:
-    runtime: bootstrap.Runtime
-    base: str
-    http: httpx.AsyncClient
-
-    @property
-    def sim(self) -> SetuSimulator:
-        assert self.runtime.setu.simulator is not None
-        return self.runtime.setu.simulator
-
-    async def escrow_awaiting_payment(self, amount: int = 150_000) -> Escrow:
-        deps = self.runtime.deps
-        escrow = await service.create_escrow(CreateEscrow(PAYER, Role.PAYER, amount, "Phone"), deps)
-        return await service.join_escrow(JoinEscrow(PAYEE, escrow.code, PAYEE_VPA), deps)
-
-    async def load(self, escrow_id: int) -> Escrow:
-        async with self.runtime.deps.uow() as uow:
-            found = await uow.escrows.get(escrow_id)
-            assert found is not None
-            return found
-
-    async def pay(self, escrow: Escrow, **fields: Any) -> None:
-        token = await self.runtime.setu.gateway.transport.token()
-        fresh = await self.load(escrow.id)
-        body = {"refId": fresh.setu_qr_id, "payerVpa": "asha.r@okhdfc", "payeeVpa": "trustpay@setu"}
-        response = await self.http.post(
-            f"{self.base}/sandbox/setu/api/v1/merchants/pay",
-            json=body | fields,
-            headers={"Authorization": f"Bearer {token}", "merchantId": self.sim.config.merchant_id},
-        )
-        assert response.status_code == 200, response.text
-
-    async def until(self, check: Callable[[], Any], within: float = 5.0) -> None:
-        for _ in range(int(within / 0.02)):
-            if await check():
-                return
-            await asyncio.sleep(0.02)
-        raise AssertionError("condition not met in time")
-
-    async def count(self, model: type[Any], *where: Any) -> int:
-        async with self.runtime.deps.uow() as uow:
-            query = select(func.count()).select_from(model).where(*where)
-            return int((await uow.session.execute(query)).scalar_one())
-
-    async def rows_everywhere(self) -> dict[str, int]:
-        async with self.runtime.deps.uow() as uow:
-            return {
-                table.name: int(
-                    (
-                        await uow.session.execute(select(func.count()).select_from(table))
-                    ).scalar_one()
-                )
-                for table in Base.metadata.sorted_tables
-            }
-
-    async def problems(self) -> list[str]:
-        async with self.runtime.deps.uow() as uow:
-            chain = await audit.verify_chain(uow.session)
-            books = await ledger.check_invariants(uow.session)
-        return [str(p) for p in chain] + [str(v) for v in books]
-
-
-def settings_for(db_url: str, **changes: Any) -> Settings:
-    return Settings(
-        _env_file=None,
-        database_url=db_url,
-        admin_telegram_ids=[9009],
-        payment_poll_after=timedelta(0),
-        retry_base_delay=timedelta(milliseconds=20),
-        **changes,
-    )
-
-
-async def _serve(settings: Settings) -> AsyncIterator[App]:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    runtime = bootstrap.build_runtime(settings, base_url=base)
-    if runtime.setu.simulator is not None:
-        runtime.setu.simulator.config.webhook_retry_base_seconds = 0.05
-        runtime.setu.simulator.config.refund_settle_seconds = 0.1
-    async with (
-        serving(bootstrap.build_app(runtime, scheduler=False), port),
-        httpx.AsyncClient() as http,
-    ):
-        app = App(runtime, base, http)
-        yield app
-        assert await app.problems() == []
 
 
 @pytest.fixture
 async def app(db_url: str) -> AsyncIterator[App]:
-    async for served in _serve(settings_for(db_url)):
+    async for served in serve(settings_for(db_url)):
         yield served
 
 
@@ -292,7 +194,7 @@ async def test_the_previous_secret_still_works_during_a_rotation(db_url: str) ->
         setu_webhook_secret="newsecret00000000000000000",
         setu_webhook_secret_previous="oldsecret00000000000000000",
     )
-    async for app in _serve(settings):
+    async for app in serve(settings):
         for secret, status in (
             ("oldsecret00000000000000000", 200),
             ("newsecret00000000000000000", 200),
@@ -310,6 +212,6 @@ async def test_the_previous_secret_still_works_during_a_rotation(db_url: str) ->
 
 
 async def test_without_a_secret_the_endpoint_is_off(db_url: str) -> None:
-    async for app in _serve(settings_for(db_url, setu_client_id="live-client")):
+    async for app in serve(settings_for(db_url, setu_client_id="live-client")):
         response = await _post(app, GOOD, sign(GOOD, "", "base64"))
         assert response.status_code == 404

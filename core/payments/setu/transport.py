@@ -25,10 +25,10 @@ import httpx
 from core.errors import (
     GatewayAuthError,
     GatewayRejectedError,
-    GatewayTimeoutError,
     GatewayUnavailableError,
 )
 from core.logs import get_logger
+from core.payments.http import Caller, RetryPolicy, json_object, retry_after
 
 PROVIDER = "setu"
 TOKEN_LIFETIME = 300.0  # seconds, per Setu's docs
@@ -63,8 +63,11 @@ class SetuTransport:
     ) -> None:
         self.config = config
         self._http = http
-        self._clock, self._sleep = clock, sleep
-        self._rng = rng or random.Random()  # noqa: S311 -- jitter, not secrets
+        self._clock = clock
+        policy = RetryPolicy(
+            config.max_attempts, config.backoff_base_seconds, config.backoff_cap_seconds
+        )
+        self._caller = Caller(PROVIDER, policy, sleep, rng or random.Random())  # noqa: S311
         self._token: str | None = None
         self._token_expires = 0.0
         self._login_lock = asyncio.Lock()
@@ -112,9 +115,9 @@ class SetuTransport:
                 f"login answered {response.status_code}",
                 provider=PROVIDER,
                 status_code=response.status_code,
-                retry_after=_retry_after(response),
+                retry_after=retry_after(response),
             )
-        token = _json(response).get("access_token")
+        token = json_object(response).get("access_token")
         if not isinstance(token, str) or not token:
             raise GatewayUnavailableError("login answered without a token", provider=PROVIDER)
         log.info("setu.logged_in")
@@ -126,119 +129,44 @@ class SetuTransport:
         """Send one API request and return its JSON (None for an empty body); see module doc."""
         if cache and (hit := self._cache.get(path)) and self._clock() < hit[0]:
             return hit[1]
-        reads = method == "GET"
-        reauthenticated = False
-        attempt = 0
-        while True:
-            attempt += 1
-            token = await self.token()
-            try:
-                response = await self._send(method, path, body, token)
-            except httpx.ConnectError as exc:  # nothing reached Setu: safe to try again
-                error: GatewayUnavailableError = GatewayUnavailableError(
-                    f"{method} {path}: cannot connect", provider=PROVIDER
-                )
-                error.__cause__ = exc
-            except (httpx.TimeoutException, httpx.TransportError) as exc:
-                if not reads:
-                    raise GatewayTimeoutError(
-                        f"{method} {path}: {type(exc).__name__}", provider=PROVIDER
-                    ) from exc
-                error = GatewayUnavailableError(
-                    f"{method} {path}: {type(exc).__name__}", provider=PROVIDER
-                )
-            else:
-                if response.status_code == 401 and not reauthenticated:
-                    self.forget_token(token)
-                    reauthenticated, attempt = True, attempt - 1
-                    continue
-                result = self._outcome(method, path, response, reads)
-                if not isinstance(result, GatewayUnavailableError):
-                    if cache:
-                        self._cache[path] = (
-                            self._clock() + self.config.status_cache_seconds,
-                            result,
-                        )
-                    return result
-                error = result
-            if attempt >= self.config.max_attempts:
-                raise error
-            await self._sleep(self._delay(attempt, error.retry_after))
+        used: list[str] = []
 
-    async def _send(
-        self, method: str, path: str, body: dict[str, Any] | None, token: str
-    ) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {token}", "merchantId": self.config.merchant_id}
-        return await self._http.request(
-            method,
-            f"{self.config.base_url.rstrip('/')}{path}",
-            json=body,
-            headers=headers,
-            timeout=self.config.timeout_seconds,
+        async def send() -> httpx.Response:
+            used.append(await self.token())
+            headers = {"Authorization": f"Bearer {used[-1]}", "merchantId": self.config.merchant_id}
+            return await self._http.request(
+                method,
+                f"{self.config.base_url.rstrip('/')}{path}",
+                json=body,
+                headers=headers,
+                timeout=self.config.timeout_seconds,
+            )
+
+        def renew() -> bool:
+            self.forget_token(used[-1])
+            return True
+
+        result = await self._caller.call(
+            send,
+            label=f"{method} {path}",
+            replayable=method == "GET",
+            reject=_rejection,
+            reauthenticate=renew,
         )
-
-    def _outcome(
-        self, method: str, path: str, response: httpx.Response, reads: bool
-    ) -> Any | GatewayUnavailableError:
-        """The parsed answer, a retryable error to return, or a final error raised."""
-        status = response.status_code
-        request_id = response.headers.get("requestId", "")
-        if status == 401:
-            raise GatewayAuthError(
-                f"{method} {path}: token refused", provider=PROVIDER, status_code=401
-            )
-        if status == 429 or (status >= 500 and reads):
-            return GatewayUnavailableError(
-                f"{method} {path}: {status} (request {request_id})",
-                provider=PROVIDER,
-                status_code=status,
-                retry_after=_retry_after(response),
-            )
-        if status >= 500:  # a write that failed on Setu's side may still have happened
-            raise GatewayUnavailableError(
-                f"{method} {path}: {status} (request {request_id})",
-                provider=PROVIDER,
-                status_code=status,
-            )
-        if status >= 400:
-            error = _json(response) if response.content else {}
-            code = str(error.get("code") or status) if isinstance(error, dict) else str(status)
-            detail = str(error.get("detail") or code) if isinstance(error, dict) else code
-            raise GatewayRejectedError(
-                f"{method} {path}: {detail}", provider=PROVIDER, code=code, status_code=status
-            )
-        if not response.content:
-            return None
-        try:
-            return response.json()
-        except ValueError:
-            if reads:
-                return GatewayUnavailableError(
-                    f"{method} {path}: unreadable body", provider=PROVIDER
-                )
-            raise GatewayTimeoutError(
-                f"{method} {path}: unreadable body", provider=PROVIDER
-            ) from None
-
-    def _delay(self, attempt: int, retry_after: float | None) -> float:
-        base = min(
-            self.config.backoff_cap_seconds, self.config.backoff_base_seconds * 2.0 ** (attempt - 1)
-        )
-        jittered = base * self._rng.uniform(0.5, 1.0)
-        return max(jittered, min(retry_after or 0.0, self.config.backoff_cap_seconds * 4))
+        if cache:
+            self._cache[path] = (self._clock() + self.config.status_cache_seconds, result)
+        return result
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+def _rejection(response: httpx.Response) -> GatewayRejectedError:
+    """Setu's {code, detail, docUrl} error, as a rejection."""
+    error = json_object(response)
+    code = str(error.get("code") or response.status_code)
+    detail = str(error.get("detail") or code)
+    request = response.request
+    return GatewayRejectedError(
+        f"{request.method} {request.url.path}: {detail}",
+        provider=PROVIDER,
+        code=code,
+        status_code=response.status_code,
+    )

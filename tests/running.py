@@ -1,0 +1,145 @@
+"""The running app for end-to-end tests: real HTTP, both sandboxes mounted, a real database.
+
+async for app in serve(settings_for(db_url)):
+    escrow = await app.escrow_awaiting_payment()
+    await app.pay(escrow)
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select
+
+from core import audit, jobs, ledger
+from core.config import Settings
+from core.db.models import Base, Escrow
+from core.escrow import service
+from core.escrow.commands import CreateEscrow, JoinEscrow, Role
+from sandbox.razorpayx import RazorpayXSimulator
+from sandbox.setu import SetuSimulator
+from tests.servers import free_port, serving
+from tests.world import PAYEE, PAYEE_VPA, PAYER
+from trustpay import bootstrap
+
+
+@dataclass
+class App:
+    runtime: bootstrap.Runtime
+    base: str
+    http: httpx.AsyncClient
+
+    @property
+    def sim(self) -> SetuSimulator:
+        assert self.runtime.setu.simulator is not None
+        return self.runtime.setu.simulator
+
+    @property
+    def rx(self) -> RazorpayXSimulator:
+        assert self.runtime.payouts.simulator is not None
+        return self.runtime.payouts.simulator
+
+    async def escrow_awaiting_payment(
+        self, amount: int = 150_000, upi_id: str = PAYEE_VPA
+    ) -> Escrow:
+        deps = self.runtime.deps
+        escrow = await service.create_escrow(CreateEscrow(PAYER, Role.PAYER, amount, "Phone"), deps)
+        return await service.join_escrow(JoinEscrow(PAYEE, escrow.code, upi_id), deps)
+
+    async def load(self, escrow_id: int) -> Escrow:
+        async with self.runtime.deps.uow() as uow:
+            found = await uow.escrows.get(escrow_id)
+            assert found is not None
+            return found
+
+    async def pay(self, escrow: Escrow, **fields: Any) -> None:
+        token = await self.runtime.setu.gateway.transport.token()
+        fresh = await self.load(escrow.id)
+        body = {"refId": fresh.setu_qr_id, "payerVpa": "asha.r@okhdfc", "payeeVpa": "trustpay@setu"}
+        response = await self.http.post(
+            f"{self.base}/sandbox/setu/api/v1/merchants/pay",
+            json=body | fields,
+            headers={"Authorization": f"Bearer {token}", "merchantId": self.sim.config.merchant_id},
+        )
+        assert response.status_code == 200, response.text
+
+    async def until(self, check: Callable[[], Any], within: float = 5.0) -> None:
+        for _ in range(int(within / 0.02)):
+            if await check():
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError("condition not met in time")
+
+    async def wait_state(self, escrow: Escrow, state: str, within: float = 5.0) -> None:
+        async def reached() -> bool:
+            return (await self.load(escrow.id)).state == state
+
+        await self.until(reached, within)
+
+    async def run_jobs(self) -> None:
+        """Every scheduled job once, as the scheduler would."""
+        deps = self.runtime.deps
+        for job in (
+            jobs.process_inbox,
+            jobs.poll_payments,
+            jobs.expire_escrows,
+            jobs.retry_transfers,
+        ):
+            await job(deps)
+
+    async def count(self, model: type[Any], *where: Any) -> int:
+        async with self.runtime.deps.uow() as uow:
+            query = select(func.count()).select_from(model).where(*where)
+            return int((await uow.session.execute(query)).scalar_one())
+
+    async def rows_everywhere(self) -> dict[str, int]:
+        async with self.runtime.deps.uow() as uow:
+            return {
+                table.name: int(
+                    (
+                        await uow.session.execute(select(func.count()).select_from(table))
+                    ).scalar_one()
+                )
+                for table in Base.metadata.sorted_tables
+            }
+
+    async def problems(self) -> list[str]:
+        async with self.runtime.deps.uow() as uow:
+            chain = await audit.verify_chain(uow.session)
+            books = await ledger.check_invariants(uow.session)
+        return [str(p) for p in chain] + [str(v) for v in books]
+
+
+def settings_for(db_url: str, **changes: Any) -> Settings:
+    return Settings(
+        _env_file=None,
+        database_url=db_url,
+        admin_telegram_ids=[9009],
+        payment_poll_after=timedelta(0),
+        retry_base_delay=timedelta(milliseconds=20),
+        **changes,
+    )
+
+
+async def serve(settings: Settings) -> AsyncIterator[App]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    runtime = bootstrap.build_runtime(settings, base_url=base)
+    if runtime.setu.simulator is not None:
+        runtime.setu.simulator.config.webhook_retry_base_seconds = 0.05
+        runtime.setu.simulator.config.refund_settle_seconds = 0.1
+    if runtime.payouts.simulator is not None:
+        runtime.payouts.simulator.config.webhook_retry_base_seconds = 0.05
+        runtime.payouts.simulator.config.settle_seconds = 0.1
+    async with (
+        serving(bootstrap.build_app(runtime, scheduler=False), port),
+        httpx.AsyncClient() as http,
+    ):
+        app = App(runtime, base, http)
+        yield app
+        assert await app.problems() == []
