@@ -22,7 +22,7 @@ from core.db.engine import make_engine, make_session_factory
 from core.db.models import Escrow, MoneyIntent, Notification
 from core.db.uow import UnitOfWork
 from core.deps import Deps
-from core.escrow import funds, service
+from core.escrow import disputes, funds, service
 from core.escrow.commands import (
     Actor,
     Cancel,
@@ -36,6 +36,7 @@ from core.escrow.commands import (
     Role,
 )
 from core.escrow.policy import Policy
+from core.escrow.results import ActionResult
 from core.money import AmountLimits
 from tests.fakes import FakeClock, FakeGateway, FakeRail
 
@@ -120,27 +121,27 @@ class World:
         await self.pay(escrow)
         return await self.escrow(escrow.id)
 
-    async def confirm(self, escrow: Escrow, role: str) -> service.ActionResult:
+    async def confirm(self, escrow: Escrow, role: str) -> ActionResult:
         actor = PAYER if role == "payer" else PAYEE
         return await service.confirm_release(Confirm(actor, escrow.code), self.deps)
 
-    async def confirm_both(self, escrow: Escrow) -> service.ActionResult:
+    async def confirm_both(self, escrow: Escrow) -> ActionResult:
         """The payer, then the payee, say the deal is done."""
         await self.confirm(escrow, "payer")
         return await self.confirm(escrow, "payee")
 
-    async def cancel(self, escrow: Escrow, role: str, reason: str = "") -> service.ActionResult:
+    async def cancel(self, escrow: Escrow, role: str, reason: str = "") -> ActionResult:
         actor = PAYER if role == "payer" else PAYEE
         return await service.cancel_escrow(Cancel(actor, escrow.code, reason), self.deps)
 
-    async def dispute(self, escrow: Escrow, role: str = "payer") -> service.ActionResult:
+    async def dispute(self, escrow: Escrow, role: str = "payer") -> ActionResult:
         actor = PAYER if role == "payer" else PAYEE
         cmd = OpenDispute(actor, escrow.code, "Phone arrived with a cracked screen 📱")
-        return await service.open_dispute(cmd, self.deps)
+        return await disputes.open_dispute(cmd, self.deps)
 
     async def resolve(self, escrow: Escrow, outcome: Outcome, share: int | None = None) -> Any:
         cmd = Resolve(ADMIN, escrow.code, outcome, share)
-        return await service.resolve_dispute(cmd, self.deps)
+        return await disputes.resolve_dispute(cmd, self.deps)
 
     def tick(self, **delta: float) -> None:
         self.clock.advance(timedelta(**delta))

@@ -368,3 +368,55 @@ class JoinAttempt(Base):
     code_tried: Mapped[str] = mapped_column(String(16))
     succeeded: Mapped[bool] = mapped_column(Boolean)
     attempted_at: Mapped[datetime]
+
+
+class ChatDraft(Base):
+    """Where a person is in a multi-step chat flow (guided create, join, evidence), kept in the
+    database so any process can take their next message."""
+
+    __tablename__ = "chat_drafts"
+
+    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id"), primary_key=True)
+    flow: Mapped[str] = mapped_column(String(16))
+    step: Mapped[str] = mapped_column(String(16))
+    data: Mapped[str] = mapped_column(Text, default="{}")
+    updated_at: Mapped[datetime]
+
+
+class DealCard(Base):
+    """The message in a chat that shows an escrow and is edited as the escrow moves."""
+
+    __tablename__ = "deal_cards"
+    __table_args__ = (UniqueConstraint("escrow_id", "chat_id"),)
+
+    id: Mapped[PrimaryKey]
+    escrow_id: Mapped[int] = mapped_column(BigId, ForeignKey("escrows.id"))
+    chat_id: Mapped[int]
+    message_id: Mapped[int]
+    updated_at: Mapped[datetime]
+
+
+class DisputeEvidence(Base):
+    """What a party sent support about a dispute: text, or a photo kept by its Telegram file id."""
+
+    __tablename__ = "dispute_evidence"
+
+    id: Mapped[PrimaryKey]
+    dispute_id: Mapped[int] = mapped_column(BigId, ForeignKey("disputes.id"), index=True)
+    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id"))
+    text: Mapped[str | None] = mapped_column(Text)
+    file_id: Mapped[str | None] = mapped_column(String(256))
+    created_at: Mapped[datetime]
+
+
+class AdminToken(Base):
+    """A one-time admin web login link; only its hash is stored."""
+
+    __tablename__ = "admin_tokens"
+
+    id: Mapped[PrimaryKey]
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    telegram_id: Mapped[int]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]

@@ -14,13 +14,16 @@ from core import audit
 from core.db.models import Escrow, MoneyIntent
 from core.db.uow import UnitOfWork
 from core.deps import Deps
-from core.errors import GatewayError
+from core.errors import ConflictError, ForbiddenError, GatewayError, NotFoundError
 from core.escrow import transfers
+from core.escrow.codes import normalise_code
+from core.escrow.commands import Actor
 from core.escrow.notices import alert_support, notify_parties
 from core.escrow.ports import CollectSpec, PaymentQr
 from core.escrow.states import State
 from core.logs import get_logger, log_context
 from core.money import format_inr
+from core.payments.vpa import parse_vpa
 
 log = get_logger("trustpay.activation")
 
@@ -168,3 +171,56 @@ async def _failed(intent_id: int, deps: Deps, exc: GatewayError) -> None:
             await notify_parties(uow, escrow, "payment_delayed", now, only="payer")
         await uow.commit()
     log.warning("payment.request_failed", error=exc.detail[:200], attempt=intent.calls)
+
+
+REQUESTING = "requesting"  # setu_collect_id while a collect request is on its way
+
+
+async def request_collect(actor: Actor, code: str, upi_id: str, deps: Deps) -> Escrow:
+    """The payer asks for a collect request to their own UPI id instead of scanning the QR.
+
+    Raises InputError (UPI id), NotFoundError, ForbiddenError (not the payer), ConflictError
+    (not awaiting payment, or one is already on its way to that UPI id), GatewayError.
+    """
+    vpa = parse_vpa(upi_id)
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        user = await uow.users.upsert(actor, now)
+        found = await uow.escrows.for_party(normalise_code(code), user.id)
+        escrow = await uow.escrows.get(found.id, lock=True) if found else None
+        if escrow is None:
+            raise NotFoundError(code=code)
+        if escrow.role_of(user.id) != "payer":
+            raise ForbiddenError("collect.payer_only")
+        if escrow.state != State.AWAITING_PAYMENT or escrow.payment_due_at is None:
+            raise ConflictError("collect.not_now", state=escrow.state)
+        if escrow.setu_collect_id and escrow.payer_vpa == vpa:
+            raise ConflictError("collect.already_sent", state=escrow.state)
+        escrow.payer_vpa, escrow.setu_collect_id, escrow.updated_at = vpa, REQUESTING, now
+        user.upi_id = user.upi_id or vpa
+        await uow.commit()
+    collect_id: str | None = None
+    try:
+        collect_id = await deps.gateway.create_collect(spec_for(escrow, now), vpa)
+    finally:  # whatever happened, the placeholder goes
+        await _store_collect(escrow.id, collect_id, deps)
+    return escrow
+
+
+async def _store_collect(escrow_id: int, collect_id: str | None, deps: Deps) -> None:
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        escrow = await uow.escrows.get(escrow_id, lock=True)
+        assert escrow is not None
+        escrow.setu_collect_id, escrow.updated_at = collect_id, now
+        if collect_id:
+            await audit.append(
+                uow.session,
+                event_type="payment.collect_requested",
+                status=escrow.state,
+                now=now,
+                escrow_id=escrow.id,
+                gateway_ref=collect_id,
+                amount_paise=escrow.amount_paise,
+            )
+        await uow.commit()

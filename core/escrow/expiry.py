@@ -88,7 +88,7 @@ async def _escalate_unanswered_cancel(
 ) -> None:
     assert escrow.payer_id is not None
     reason = "The payer asked to cancel; the payee did not answer before inspection ended."
-    await disputes.open_dispute(
+    await disputes.freeze(
         uow, deps.policy, escrow, opened_by=escrow.payer_id, role="system", reason=reason, now=now
     )
     log.info("escrow.escalated_to_support")

@@ -8,7 +8,6 @@ intent in the same transaction and sent after the commit (core.escrow.transfers)
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 
 from core import audit
@@ -18,20 +17,18 @@ from core.db.retry import retry_on_conflict
 from core.db.uow import UnitOfWork
 from core.deps import Deps
 from core.errors import ConflictError, ForbiddenError, InputError, NotFoundError, RateLimitedError
-from core.escrow import activation, disputes, outbound, transfers
+from core.escrow import activation, outbound, transfers
 from core.escrow.codes import new_code, new_friendly_name, normalise_code
 from core.escrow.commands import (
-    Actor,
     Cancel,
     Confirm,
     CreateEscrow,
     JoinEscrow,
-    OpenDispute,
-    Outcome,
-    Resolve,
     Role,
 )
 from core.escrow.notices import notify_parties
+from core.escrow.parties import locked, party_escrow, person
+from core.escrow.results import ActionResult
 from core.escrow.states import Event, State
 from core.escrow.text import clean_text
 from core.logs import get_logger, log_context
@@ -40,15 +37,6 @@ from core.payments.vpa import mask_vpa, parse_vpa
 
 log = get_logger("trustpay.escrow")
 CODE_ATTEMPTS = 20
-
-
-@dataclass(frozen=True, slots=True)
-class ActionResult:
-    """What a party action did: `changed` is False when it was already done (a double tap)."""
-
-    escrow: Escrow
-    changed: bool = True
-    money_moving: bool = False
 
 
 @retry_on_conflict
@@ -63,7 +51,7 @@ async def create_escrow(cmd: CreateEscrow, deps: Deps) -> Escrow:
     upi_id = parse_vpa(cmd.upi_id) if cmd.upi_id else None
     now = deps.clock.now()
     async with deps.uow() as uow:
-        user = await _person(uow, cmd.actor, now)
+        user = await person(uow, cmd.actor, now)
         upi_id = upi_id or (user.upi_id if cmd.role is Role.PAYEE else None)
         if cmd.role is Role.PAYEE and not upi_id:
             raise InputError("vpa.required")
@@ -127,7 +115,7 @@ async def join_escrow(cmd: JoinEscrow, deps: Deps) -> Escrow:
     now = deps.clock.now()
     upi_id = parse_vpa(cmd.upi_id) if cmd.upi_id else None
     async with deps.uow() as uow:
-        user = await _person(uow, cmd.actor, now)
+        user = await person(uow, cmd.actor, now)
         await _check_join_rate(uow, user, now, deps)
         code = normalise_code(cmd.code)
         found = await uow.escrows.by_active_code(code)
@@ -135,7 +123,7 @@ async def join_escrow(cmd: JoinEscrow, deps: Deps) -> Escrow:
             uow.join_attempts.add(user.id, code, False, now)
             await uow.commit()
             raise NotFoundError(code=code)
-        escrow = await _locked(uow, found.id)
+        escrow = await locked(uow, found.id)
         with log_context(escrow_id=escrow.id, code=code, user_id=user.id):
             _check_joinable(escrow, user, now)
             role = Role(escrow.creator_role).other
@@ -187,7 +175,7 @@ async def confirm_release(cmd: Confirm, deps: Deps) -> ActionResult:
     now = deps.clock.now()
     intents: list[int] = []
     async with deps.uow() as uow:
-        user, escrow, role = await _party_escrow(uow, cmd.actor, cmd.code, now)
+        user, escrow, role = await party_escrow(uow, cmd.actor, cmd.code, now)
         with log_context(escrow_id=escrow.id, code=escrow.code, user_id=user.id):
             if escrow.state != State.HELD:
                 raise ConflictError("confirm.not_now", state=escrow.state)
@@ -229,7 +217,7 @@ async def cancel_escrow(cmd: Cancel, deps: Deps) -> ActionResult:
     reason = clean_text(cmd.reason, 500, "reason", required=False)
     intents: list[int] = []
     async with deps.uow() as uow:
-        user, escrow, role = await _party_escrow(uow, cmd.actor, cmd.code, now)
+        user, escrow, role = await party_escrow(uow, cmd.actor, cmd.code, now)
         with log_context(escrow_id=escrow.id, code=escrow.code, user_id=user.id):
             state = State(escrow.state)
             if state is State.AWAITING_PARTNER or state is State.AWAITING_PAYMENT:
@@ -268,116 +256,6 @@ async def cancel_escrow(cmd: Cancel, deps: Deps) -> ActionResult:
         crash_point("refund.committed")
     await outbound.dispatch_all(intents, deps)
     return ActionResult(escrow, money_moving=bool(intents))
-
-
-@retry_on_conflict
-async def open_dispute(cmd: OpenDispute, deps: Deps) -> ActionResult:
-    """Freeze a held escrow for support to decide.
-
-    Raises InputError (no reason), NotFoundError and ConflictError (not HELD).
-    """
-    now = deps.clock.now()
-    reason = clean_text(cmd.reason, 1000, "reason")
-    async with deps.uow() as uow:
-        user, escrow, role = await _party_escrow(uow, cmd.actor, cmd.code, now)
-        with log_context(escrow_id=escrow.id, code=escrow.code, user_id=user.id):
-            if escrow.state == State.DISPUTED:
-                return ActionResult(escrow, changed=False)
-            if escrow.state != State.HELD:
-                raise ConflictError("dispute.not_now", state=escrow.state)
-            await disputes.open_dispute(
-                uow, deps.policy, escrow, opened_by=user.id, role=role, reason=reason, now=now
-            )
-            await uow.commit()
-            log.info("dispute.opened", role=role)
-    return ActionResult(escrow)
-
-
-@retry_on_conflict
-async def resolve_dispute(cmd: Resolve, deps: Deps) -> ActionResult:
-    """Support decides a dispute: release, refund, or split (payee's share given).
-
-    Raises ForbiddenError (not support), InputError (split share), NotFoundError, ConflictError.
-    """
-    if not deps.policy.is_admin(cmd.actor.telegram_id):
-        raise ForbiddenError("admin.only")
-    now = deps.clock.now()
-    code = normalise_code(cmd.code)
-    async with deps.uow() as uow:
-        await _person(uow, cmd.actor, now, allow_banned=True)
-        found = await uow.escrows.by_code(code)
-        if found is None:
-            raise NotFoundError(code=code)
-        escrow = await _locked(uow, found.id)
-        with log_context(escrow_id=escrow.id, code=code, admin_id=cmd.actor.telegram_id):
-            if escrow.state != State.DISPUTED:
-                raise ConflictError("resolve.not_disputed", state=escrow.state)
-            intents = await _resolve(uow, deps, escrow, cmd, now)
-            dispute = await uow.disputes.open_for(escrow.id)
-            if dispute is not None:
-                dispute.resolved_at, dispute.resolution = now, cmd.outcome.value
-                dispute.resolved_by_telegram_id = cmd.actor.telegram_id
-                dispute.payee_share_paise = escrow.payee_share_paise
-            await audit.append(
-                uow.session,
-                event_type="dispute.resolved",
-                status=escrow.state,
-                now=now,
-                escrow_id=escrow.id,
-                amount_paise=escrow.amount_paise,
-                payload={
-                    "outcome": cmd.outcome.value,
-                    "payee_share_paise": escrow.payee_share_paise,
-                    "admin": cmd.actor.telegram_id,
-                },
-            )
-            await uow.commit()
-            log.info("dispute.resolved", outcome=cmd.outcome.value)
-    await outbound.dispatch_all(intents, deps)
-    return ActionResult(escrow, money_moving=True)
-
-
-async def _resolve(
-    uow: UnitOfWork, deps: Deps, escrow: Escrow, cmd: Resolve, now: datetime
-) -> list[int]:
-    if cmd.outcome is Outcome.RELEASE:
-        return await transfers.start_release(uow, deps, escrow, Event.RESOLVED_RELEASE, now)
-    if cmd.outcome is Outcome.REFUND:
-        return await transfers.start_refund(uow, deps, escrow, Event.RESOLVED_REFUND, now)
-    share = cmd.payee_share_paise
-    if share is None or not 0 < share < escrow.amount_paise:
-        raise InputError("resolve.bad_split", amount_paise=escrow.amount_paise)
-    return await transfers.start_split(uow, deps, escrow, share, now)
-
-
-async def _person(
-    uow: UnitOfWork, actor: Actor, now: datetime, *, allow_banned: bool = False
-) -> User:
-    user = await uow.users.upsert(actor, now)
-    if user.banned_at is not None and not allow_banned:
-        raise ForbiddenError("user.banned")
-    return user
-
-
-async def _locked(uow: UnitOfWork, escrow_id: int) -> Escrow:
-    escrow = await uow.escrows.get(escrow_id, lock=True)
-    assert escrow is not None
-    return escrow
-
-
-async def _party_escrow(
-    uow: UnitOfWork, actor: Actor, code_text: str, now: datetime
-) -> tuple[User, Escrow, str]:
-    """The person, their escrow with this code (row-locked) and their role in it."""
-    code = normalise_code(code_text)
-    user = await _person(uow, actor, now)
-    found = await uow.escrows.for_party(code, user.id)
-    if found is None:
-        raise NotFoundError(code=code)
-    escrow = await _locked(uow, found.id)
-    role = escrow.role_of(user.id)
-    assert role is not None
-    return user, escrow, role
 
 
 async def _free_code(uow: UnitOfWork) -> str:

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.errors import ServiceError
-from core.escrow import service
+from core.escrow import disputes, service
 from core.escrow.commands import (
     Actor,
     Cancel,
@@ -62,7 +62,7 @@ async def test_acting_on_any_code_never_crashes(
         service.join_escrow(JoinEscrow(actor, code, upi_id), world.deps),
         service.confirm_release(Confirm(actor, code), world.deps),
         service.cancel_escrow(Cancel(actor, code, reason), world.deps),
-        service.open_dispute(OpenDispute(actor, code, reason), world.deps),
+        disputes.open_dispute(OpenDispute(actor, code, reason), world.deps),
     ):
         with contextlib.suppress(ServiceError):
             await attempt

@@ -7,7 +7,7 @@ import pytest
 from core import jobs
 from core.db.models import Alert, LedgerTransaction
 from core.errors import ConflictError, ForbiddenError, InputError, NotFoundError
-from core.escrow import outbound, service
+from core.escrow import disputes, outbound, service
 from core.escrow.commands import Cancel, Confirm, OpenDispute, Outcome, Resolve
 from core.escrow.ports import TransferState
 from core.escrow.states import State
@@ -39,7 +39,7 @@ async def test_outsiders_cannot_confirm_cancel_or_dispute(world: World) -> None:
     attempts = (
         service.confirm_release(Confirm(STRANGER, escrow.code), world.deps),
         service.cancel_escrow(Cancel(STRANGER, escrow.code), world.deps),
-        service.open_dispute(OpenDispute(STRANGER, escrow.code, "not mine"), world.deps),
+        disputes.open_dispute(OpenDispute(STRANGER, escrow.code, "not mine"), world.deps),
     )
     for attempt in attempts:
         with pytest.raises(NotFoundError):
@@ -125,7 +125,7 @@ async def test_only_support_resolves_and_splits_must_be_partial(world: World) ->
     escrow = await world.deal(100_000)
     await world.dispute(escrow)
     with pytest.raises(ForbiddenError):
-        await service.resolve_dispute(Resolve(PAYER, escrow.code, Outcome.RELEASE), world.deps)
+        await disputes.resolve_dispute(Resolve(PAYER, escrow.code, Outcome.RELEASE), world.deps)
     for share in (None, 0, 100_000, 150_000):
         with pytest.raises(InputError):
             await world.resolve(escrow, Outcome.SPLIT, share)
