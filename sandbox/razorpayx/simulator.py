@@ -7,12 +7,13 @@ from typing import Any
 import httpx
 from fastapi import APIRouter, FastAPI
 
+from sandbox.background import Clock, system_clock
 from sandbox.razorpayx.config import SimulatorConfig
 from sandbox.razorpayx.control import control_router
 from sandbox.razorpayx.engine import Engine
 from sandbox.razorpayx.faults import Faults
 from sandbox.razorpayx.routes import api_router
-from sandbox.razorpayx.runtime import Clock, Runtime, system_clock
+from sandbox.razorpayx.runtime import Runtime
 from sandbox.razorpayx.views import payout_view
 
 

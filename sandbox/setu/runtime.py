@@ -2,40 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import Any
 
+from sandbox.background import Clock, Tasks, system_clock
 from sandbox.setu.config import SimulatorConfig
 from sandbox.setu.faults import Faults
-from sandbox.setu.timestamps import Clock, system_clock
 
 log = logging.getLogger(__name__)
-
-
-class Tasks:
-    """Background work (webhook deliveries, refund settlement), cancelled together on close."""
-
-    def __init__(self) -> None:
-        self._tasks: set[asyncio.Task[None]] = set()
-
-    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.get_running_loop().create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-
-    def _done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("setu simulator: background task failed", exc_info=task.exception())
-
-    async def cancel_all(self) -> None:
-        pending = list(self._tasks)
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
 
 
 @dataclass
@@ -43,4 +17,4 @@ class Runtime:
     config: SimulatorConfig
     faults: Faults = field(default_factory=Faults)
     clock: Clock = system_clock
-    tasks: Tasks = field(default_factory=Tasks)
+    tasks: Tasks = field(default_factory=lambda: Tasks("setu simulator"))

@@ -7,13 +7,13 @@ from typing import Any
 import httpx
 from fastapi import APIRouter, FastAPI
 
+from sandbox.background import Clock, system_clock
 from sandbox.setu.config import SimulatorConfig
 from sandbox.setu.control import control_router
 from sandbox.setu.engine import Engine
 from sandbox.setu.faults import Faults
 from sandbox.setu.routes import login_router, merchant_router
 from sandbox.setu.runtime import Runtime
-from sandbox.setu.timestamps import Clock, system_clock
 
 
 class SetuSimulator:
