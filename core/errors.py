@@ -43,7 +43,11 @@ class InputError(ServiceError):
 
 
 class NotFoundError(ServiceError):
-    key = "error.escrow_not_found"
+    def __init__(
+        self, key: str = "error.escrow_not_found", detail: str = "", /, **params: Any
+    ) -> None:
+        super().__init__(detail or key, **params)
+        self.key = key
 
 
 class ForbiddenError(ServiceError):

@@ -22,7 +22,7 @@ from core.payments.vpa import mask_vpa, mask_vpas_in
 
 _SECRET_KEYS = re.compile(r"(secret|token|password|passwd|authorization|private_key|api_key)", re.I)
 _VPA_KEYS = re.compile(r"(vpa|upi_id)", re.I)
-_BOT_TOKEN = re.compile(r"\d{5,12}:[A-Za-z0-9_-]{30,}")
+_BOT_TOKEN = re.compile(r"\d{5,12}(?::|%3A)[A-Za-z0-9_-]{30,}", re.I)  # raw or URL-encoded
 _BEARER = re.compile(r"(?i)(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}")
 
 
@@ -104,6 +104,19 @@ def configure_logging(
     root.setLevel(level.upper())
     for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, QuietPolls) for f in access.filters):
+        access.addFilter(QuietPolls())
+
+
+class QuietPolls(logging.Filter):
+    """Drop the access-log line of each successful bot long poll against the local Telegram
+    sandbox (one a second, forever); every other request, and any failed poll, still logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        path, status = (str(args[2]), args[4]) if len(args) >= 5 else ("", None)
+        return not (path.endswith("/getUpdates") and status == 200)
 
 
 @contextmanager

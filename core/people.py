@@ -144,7 +144,7 @@ async def ban(
     async with deps.uow() as uow:
         user = await uow.users.by_telegram_id(telegram_id)
         if user is None:
-            raise NotFoundError("no such user")
+            raise NotFoundError("user.not_found", telegram_id=telegram_id)
         user.banned_at = now if banned else None
         user.ban_reason = clean_text(reason, 200, "reason", required=False) if banned else None
         await audit.append(

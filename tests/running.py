@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import httpx
@@ -136,10 +137,9 @@ async def serve(settings: Settings) -> AsyncIterator[App]:
     if runtime.payouts.simulator is not None:
         runtime.payouts.simulator.config.webhook_retry_base_seconds = 0.05
         runtime.payouts.simulator.config.settle_seconds = 0.1
-    async with (
-        serving(bootstrap.build_app(runtime, scheduler=False), port),
-        httpx.AsyncClient() as http,
-    ):
+    web = bootstrap.build_app(runtime, scheduler=False)
+    server = partial(bootstrap.Server, runtime=runtime)
+    async with serving(web, port, server), httpx.AsyncClient() as http:
         app = App(runtime, base, http)
         yield app
         assert await app.problems() == []

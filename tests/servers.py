@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -19,11 +19,15 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def serving(app: Any, port: int | None = None) -> AsyncIterator[str]:
+async def serving(
+    app: Any,
+    port: int | None = None,
+    make_server: Callable[[uvicorn.Config], uvicorn.Server] | None = None,
+) -> AsyncIterator[str]:
     """Run `app` on 127.0.0.1 until the block ends; yields its base URL."""
     port = port or free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
-    server = uvicorn.Server(config)
+    server = (make_server or uvicorn.Server)(config)
     task = asyncio.create_task(server.serve())
     for _ in range(500):
         if server.started or task.done():

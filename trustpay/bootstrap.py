@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import web as bot_web
 from core import jobs
 from core.config import Settings
 from core.db.engine import make_engine, make_session_factory
@@ -26,6 +28,7 @@ from core.escrow.ports import (
 )
 from core.logs import get_logger
 from trustpay import providers
+from trustpay import telegram as bot_runtime
 from webhooks import health, metrics
 from webhooks import razorpayx as razorpayx_webhooks
 from webhooks import setu as setu_webhooks
@@ -44,9 +47,12 @@ class Runtime:
     deps: Deps
     setu: providers.SetuSide
     payouts: providers.RailSide
+    telegram: providers.TelegramSide
+    bot: bot_runtime.BotRuntime
 
     async def aclose(self) -> None:
-        for simulator in (self.setu.simulator, self.payouts.simulator):
+        await self.bot.stop()
+        for simulator in (self.setu.simulator, self.payouts.simulator, self.telegram.sandbox):
             if simulator is not None:
                 await simulator.aclose()
         await self.http.aclose()
@@ -69,6 +75,7 @@ def build_runtime(
     http = httpx.AsyncClient()
     setu = providers.setu(settings, base, http)
     payouts = providers.rail(settings, base, http)
+    telegram = providers.telegram(settings, base, http)
     deps = Deps(
         uow=lambda: UnitOfWork(sessions),
         clock=clock or SystemClock(),
@@ -77,7 +84,8 @@ def build_runtime(
         policy=Policy.from_settings(settings),
         rng=random.SystemRandom(),
     )
-    return Runtime(settings, base, engine, http, deps, setu, payouts)
+    bot = bot_runtime.build(settings, telegram, deps)
+    return Runtime(settings, base, engine, http, deps, setu, payouts, telegram, bot)
 
 
 def build_scheduler(runtime: Runtime) -> AsyncIOScheduler:
@@ -92,6 +100,12 @@ def build_scheduler(runtime: Runtime) -> AsyncIOScheduler:
         (jobs.process_inbox, settings.retry_job_interval.total_seconds()),
         (jobs.poll_payments, settings.reconcile_job_interval.total_seconds()),
     ]
+    drain = runtime.bot.drain
+
+    async def drain_outbox(deps: Deps) -> int:
+        return await drain.tick(deps)
+
+    every.append((drain_outbox, 1.0))  # Telegram's pace is per second: see core.outbox_drain
     for job, seconds in every:
         scheduler.add_job(
             _logged(job),
@@ -115,14 +129,20 @@ def _logged(job: Callable[[Deps], Awaitable[Any]]) -> Callable[[Deps], Awaitable
     return run
 
 
-def build_app(runtime: Runtime, *, scheduler: bool = True) -> FastAPI:
-    """The one HTTP app: health now; webhooks, bot, admin and sandboxes mount here."""
+def build_app(runtime: Runtime, *, scheduler: bool = True, bot: bool = True) -> FastAPI:
+    """The one HTTP app: health, webhooks, the bot, admin and the sandboxes all mount here.
+
+    With `bot`, the bot starts once this server answers (in sandbox mode its Bot API is this
+    very server); without `scheduler`, tests run the jobs themselves.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         jobs_scheduler = build_scheduler(runtime) if scheduler else None
         if jobs_scheduler is not None:
             jobs_scheduler.start()
+        if bot:
+            await runtime.bot.start_when_ready(f"{runtime.base_url}/healthz")
         try:
             yield
         finally:
@@ -149,7 +169,28 @@ def build_app(runtime: Runtime, *, scheduler: bool = True) -> FastAPI:
         app.include_router(
             runtime.payouts.simulator.router(), prefix="/sandbox/razorpayx", include_in_schema=False
         )
+    if runtime.telegram.sandbox is not None:
+        app.include_router(
+            runtime.telegram.sandbox.router(), prefix="/sandbox/telegram", include_in_schema=False
+        )
+    if not runtime.bot.polling:
+        app.include_router(bot_web.router(runtime.bot.application, runtime.telegram.webhook_secret))
     return app
+
+
+class Server(uvicorn.Server):
+    """uvicorn, but the bot stops first: its long poll (and the sandbox's waiting side of it)
+    would otherwise keep a connection open and hold up a graceful shutdown."""
+
+    def __init__(self, config: uvicorn.Config, runtime: Runtime) -> None:
+        super().__init__(config)
+        self.runtime = runtime
+
+    async def shutdown(self, sockets: list[Any] | None = None) -> None:
+        await self.runtime.bot.stop()
+        if self.runtime.telegram.sandbox is not None:
+            await self.runtime.telegram.sandbox.aclose()
+        await super().shutdown(sockets)
 
 
 def describe_services(settings: Settings, base: str) -> list[str]:
@@ -171,7 +212,7 @@ def describe_services(settings: Settings, base: str) -> list[str]:
         ),
         "Telegram: "
         + (
-            "sandbox, not connected yet"
+            f"sandbox Bot API, {base}/sandbox/telegram"
             if settings.telegram_is_sandbox
             else "real, api.telegram.org"
         ),

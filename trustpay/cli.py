@@ -57,6 +57,8 @@ def run(
         raise typer.Exit(2)
     listen_host, listen_port = host or settings.host, port or settings.port
     base = f"http://{listen_host}:{listen_port}"
+    if "public_base_url" not in settings.model_fields_set:  # links should point where we listen
+        settings = settings.model_copy(update={"public_base_url": base})
     runtime = bootstrap.build_runtime(settings, base_url=base)
     web = bootstrap.build_app(runtime)
     typer.echo(f"TrustPay on {base}")
@@ -70,7 +72,7 @@ def run(
         proxy_headers=True,
         server_header=False,
     )
-    asyncio.run(uvicorn.Server(config).serve())
+    asyncio.run(bootstrap.Server(config, runtime).serve())
 
 
 @app.command()

@@ -18,6 +18,7 @@ from core.payments.setu import SetuConfig, SetuGateway, SetuTransport
 from sandbox.razorpayx import RazorpayXSimulator
 from sandbox.razorpayx import SimulatorConfig as RazorpaySimulatorConfig
 from sandbox.setu import SetuSimulator, SimulatorConfig
+from sandbox.telegram import SandboxConfig, TelegramSandbox
 
 SANDBOX_SETU_WEBHOOK_SECRET = "sandboxsetuwebhooksecret2026"  # noqa: S105 -- sandbox only
 
@@ -109,3 +110,32 @@ def rail(settings: Settings, base_url: str, http: httpx.AsyncClient) -> RailSide
         timeout_seconds=timeout,
     )
     return RailSide(RazorpayXRail(config, http), simulator, [secret])
+
+
+@dataclass
+class TelegramSide:
+    token: str
+    api_base: str | None  # the sandbox Bot API; None = api.telegram.org
+    sandbox: TelegramSandbox | None
+    webhook_url: str  # "" = polling
+    webhook_secret: str
+
+
+SANDBOX_TELEGRAM_WEBHOOK_SECRET = "sandbox-telegram-webhook-secret"  # noqa: S105 -- sandbox only
+
+
+def telegram(settings: Settings, base_url: str, http: httpx.AsyncClient) -> TelegramSide:
+    """The bot's Bot API: Telegram with a token, else the sandbox under /sandbox/telegram."""
+    secret = settings.telegram_webhook_secret.get_secret_value()
+    if not settings.telegram_is_sandbox:
+        token = settings.telegram_bot_token.get_secret_value()
+        return TelegramSide(token, None, None, settings.telegram_webhook_url, secret)
+    sandbox = TelegramSandbox(SandboxConfig(bot_username=settings.telegram_bot_username), http=http)
+    webhook = settings.telegram_webhook_url
+    return TelegramSide(
+        sandbox.config.token,
+        f"{base_url}/sandbox/telegram",
+        sandbox,
+        webhook,
+        secret or (SANDBOX_TELEGRAM_WEBHOOK_SECRET if webhook else ""),
+    )

@@ -51,6 +51,10 @@ class Users:
     async def get(self, user_id: int) -> User | None:
         return await self.session.get(User, user_id)
 
+    async def by_username(self, username: str) -> User | None:
+        query = select(User).where(func.lower(User.username) == username.lower())
+        return (await self.session.execute(query)).scalars().first()
+
     async def by_telegram_id(self, telegram_id: int) -> User | None:
         query = select(User).where(User.telegram_id == telegram_id)
         return (await self.session.execute(query)).scalar_one_or_none()

@@ -9,18 +9,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core import audit, ledger
-from core.db.models import Escrow, MoneyIntent
+from core.db.models import Alert, Escrow, LedgerEntry, LedgerTransaction, MoneyIntent, PaymentLog
 from core.db.retry import retry_on_conflict
 from core.db.uow import UnitOfWork
 from core.deps import Deps
 from core.errors import ConflictError, ForbiddenError, InputError, NotFoundError
-from core.escrow import outbound, transfers
+from core.escrow import activation, outbound, transfers
 from core.escrow.codes import normalise_code
 from core.escrow.commands import Actor
 from core.escrow.ports import TransferState, TransferStatus
+from core.escrow.states import State
 from core.logs import get_logger, log_context
 from core.payments.vpa import mask_vpa, parse_vpa
 
@@ -154,3 +155,177 @@ async def _live_intent(
         MoneyIntent.status.in_(transfers.LIVE),
     )
     return (await uow.session.execute(query)).scalars().first()
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    by_state: dict[str, int]
+    held_paise: int
+    released_paise: int
+    open_alerts: int
+
+
+async def stats(actor: Actor | None, deps: Deps) -> Stats:
+    """Counts by state, money held now, money paid out, open alerts."""
+    _check_support(actor, deps)
+    async with deps.uow() as uow:
+        counted = await uow.session.execute(
+            select(Escrow.state, func.count()).group_by(Escrow.state)
+        )
+        kinds = await uow.session.execute(
+            select(LedgerTransaction.kind, func.sum(LedgerEntry.amount_paise))
+            .join(LedgerEntry, LedgerEntry.txn_id == LedgerTransaction.id)
+            .where(LedgerEntry.side == "D")
+            .group_by(LedgerTransaction.kind)
+        )
+        totals = {kind: int(total) for kind, total in kinds.all()}
+        alerts = len(await uow.alerts.open(limit=1000))
+    out = sum(totals.get(k, 0) for k in ("release", "fee", "refund"))
+    return Stats(
+        by_state={state: int(n) for state, n in counted.all()},
+        held_paise=totals.get("hold", 0) - out,
+        released_paise=totals.get("release", 0),
+        open_alerts=alerts,
+    )
+
+
+async def open_alerts(
+    actor: Actor | None, deps: Deps, limit: int = 20
+) -> list[tuple[Alert, str | None]]:
+    """Unresolved alerts, newest first, each with its escrow's code."""
+    _check_support(actor, deps)
+    found: list[tuple[Alert, str | None]] = []
+    async with deps.uow() as uow:
+        for alert in await uow.alerts.open(limit):
+            escrow = await uow.escrows.get(alert.escrow_id) if alert.escrow_id else None
+            found.append((alert, escrow.code if escrow else None))
+    return found
+
+
+async def close_alert(actor: Actor | None, alert_id: int, deps: Deps) -> None:
+    _check_support(actor, deps)
+    async with deps.uow() as uow:
+        alert = await uow.session.get(Alert, alert_id)
+        if alert is None:
+            raise NotFoundError("alert.not_found", alert_id=alert_id)
+        alert.resolved_at = alert.resolved_at or deps.clock.now()
+        await uow.commit()
+
+
+@retry_on_conflict
+async def retry_escrow(actor: Actor | None, code: str, deps: Deps) -> list[int]:
+    """Make an escrow's stuck money step try again now: a waiting call is made at once; after
+    the retries ran out, a fresh attempt (new key) is started. Returns the intents sent.
+
+    A call that is in flight right now (its lease has not run out) is left alone: clearing
+    the lease would let a second call race the first.
+
+    Raises ForbiddenError, NotFoundError, ConflictError (nothing to retry, or already running).
+    """
+    _check_support(actor, deps)
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        escrow = await _escrow(uow, code, lock=True)
+        kinds = _retry_kinds(escrow)
+        if not kinds:
+            raise ConflictError("retry.nothing", "nothing to retry", state=escrow.state)
+        due: list[int] = []
+        for kind in kinds:
+            live = await _live_intent(uow, escrow, (kind,))
+            if live is not None and live.leased_until is not None and live.leased_until > now:
+                continue
+            if live is not None:
+                live.next_attempt_at, live.leased_until, live.updated_at = now, None, now
+                due.append(live.id)
+            elif (
+                last := await _last_intent(uow, escrow, kind)
+            ) is not None and last.status == "failed":
+                fresh = await transfers.new_intent(
+                    uow,
+                    deps,
+                    kind,
+                    last.amount_paise,
+                    destination=last.destination or "",
+                    now=now,
+                    escrow=escrow,
+                    payment_id=last.payment_id,
+                    attempt=last.attempt + 1,
+                )
+                due.append(fresh.id)
+        if not due:
+            raise ConflictError("retry.in_flight", "a call is in flight", state=escrow.state)
+        await audit.append(
+            uow.session,
+            event_type="support.retry",
+            status=escrow.state,
+            now=now,
+            escrow_id=escrow.id,
+            payload={"by": _who(actor), "intents": due},
+        )
+        await uow.commit()
+    for intent_id in due:
+        if (await _kind_of(intent_id, deps)) == "collect":
+            await activation.request_payment(intent_id, deps)
+        else:
+            await outbound.dispatch(intent_id, deps)
+    return due
+
+
+def _retry_kinds(escrow: Escrow) -> tuple[str, ...]:
+    state = State(escrow.state)
+    if state is State.RELEASING:
+        return ("payout", "refund") if escrow.resolution == "split" else ("payout",)
+    if state is State.REFUNDING:
+        return ("refund",)
+    if state is State.AWAITING_PAYMENT and not escrow.setu_qr_id:
+        return ("collect",)
+    return ()
+
+
+async def _last_intent(uow: UnitOfWork, escrow: Escrow, kind: str) -> MoneyIntent | None:
+    query = (
+        select(MoneyIntent)
+        .where(MoneyIntent.escrow_id == escrow.id, MoneyIntent.kind == kind)
+        .order_by(MoneyIntent.id.desc())
+        .limit(1)
+    )
+    return (await uow.session.execute(query)).scalar_one_or_none()
+
+
+async def _kind_of(intent_id: int, deps: Deps) -> str:
+    async with deps.uow() as uow:
+        intent = await uow.session.get(MoneyIntent, intent_id)
+        return intent.kind if intent else ""
+
+
+async def find(actor: Actor | None, query: str, deps: Deps) -> list[Escrow]:
+    """Support's search: an escrow code, a @username or a Telegram id."""
+    _check_support(actor, deps)
+    text = query.strip()
+    async with deps.uow() as uow:
+        if text.isdigit() and len(text) > 15:  # no Telegram id is that long
+            return []
+        if text.startswith("@") or text.isdigit():
+            user = (
+                await uow.users.by_telegram_id(int(text))
+                if text.isdigit()
+                else await uow.users.by_username(text[1:])
+            )
+            return list(await uow.escrows.list_for(user.id, 10)) if user else []
+        escrow = await uow.escrows.by_code(normalise_code(text))
+        return [escrow] if escrow else []
+
+
+async def payment_log(
+    actor: Actor | None, escrow_id: int, deps: Deps, limit: int = 15
+) -> list[PaymentLog]:
+    """An escrow's latest audit entries, oldest first."""
+    _check_support(actor, deps)
+    async with deps.uow() as uow:
+        query = (
+            select(PaymentLog)
+            .where(PaymentLog.escrow_id == escrow_id)
+            .order_by(PaymentLog.id.desc())
+            .limit(limit)
+        )
+        return list(reversed((await uow.session.execute(query)).scalars().all()))

@@ -17,6 +17,7 @@ from core.errors import NotFoundError
 from core.escrow.codes import normalise_code
 from core.escrow.commands import Actor
 from core.escrow.states import State
+from core.money import fee_for
 from core.payments.vpa import mask_vpa
 
 
@@ -66,24 +67,38 @@ class EscrowView:
         return f"next.{state.value.lower()}"
 
 
-async def build_view(uow: UnitOfWork, escrow: Escrow, viewer_id: int | None) -> EscrowView:
+async def build_view(
+    uow: UnitOfWork, escrow: Escrow, viewer_id: int | None, fee_bps: int = 0
+) -> EscrowView:
+    """The view; until a resolution fixes the fee, it shows the fee the policy would take."""
     payer = await uow.users.get(escrow.payer_id) if escrow.payer_id else None
     payee = await uow.users.get(escrow.payee_id) if escrow.payee_id else None
     return EscrowView(
-        id=escrow.id, code=escrow.code, name=escrow.name, description=escrow.description,
-        amount_paise=escrow.amount_paise, fee_paise=escrow.fee_paise, state=escrow.state,
-        role=escrow.role_of(viewer_id) if viewer_id else None, creator_role=escrow.creator_role,
-        payer_name=_name(payer), payee_name=_name(payee),
+        id=escrow.id,
+        code=escrow.code,
+        name=escrow.name,
+        description=escrow.description,
+        amount_paise=escrow.amount_paise,
+        fee_paise=escrow.fee_paise if escrow.resolution else fee_for(escrow.amount_paise, fee_bps),
+        state=escrow.state,
+        role=escrow.role_of(viewer_id) if viewer_id else None,
+        creator_role=escrow.creator_role,
+        payer_name=_name(payer),
+        payee_name=_name(payee),
         payee_upi=mask_vpa(escrow.payee_vpa) if escrow.payee_vpa else None,
-        intent_link=escrow.intent_link, status_token=escrow.status_token,
-        created_at=escrow.created_at, expires_at=escrow.expires_at,
-        payment_due_at=escrow.payment_due_at, inspection_ends_at=escrow.inspection_ends_at,
-        closed_at=escrow.closed_at, resolution=escrow.resolution,
+        intent_link=escrow.intent_link,
+        status_token=escrow.status_token,
+        created_at=escrow.created_at,
+        expires_at=escrow.expires_at,
+        payment_due_at=escrow.payment_due_at,
+        inspection_ends_at=escrow.inspection_ends_at,
+        closed_at=escrow.closed_at,
+        resolution=escrow.resolution,
         payee_share_paise=escrow.payee_share_paise,
         confirmed=frozenset(await uow.confirmations.roles(escrow.id, "release")),
         cancel_requested="payer" in await uow.confirmations.roles(escrow.id, "cancel"),
         holding_paise=await ledger.holding_balance(uow.session, escrow.id),
-    )  # fmt: skip
+    )
 
 
 def _name(user: User | None) -> str | None:
@@ -102,7 +117,7 @@ async def view_escrow(actor: Actor, code: str, deps: Deps) -> EscrowView:
             escrow = await uow.escrows.by_code(normalised)
         if escrow is None:
             raise NotFoundError(code=normalised)
-        view = await build_view(uow, escrow, user.id)
+        view = await build_view(uow, escrow, user.id, deps.policy.fee_bps)
         await uow.commit()
     return view
 
@@ -116,8 +131,8 @@ async def view_by_id(actor: Actor, escrow_id: int, deps: Deps) -> EscrowView:
             escrow.role_of(user.id) is not None or deps.policy.is_admin(actor.telegram_id)
         )
         if escrow is None or not allowed:
-            raise NotFoundError()
-        view = await build_view(uow, escrow, user.id)
+            raise NotFoundError("error.escrow_gone")
+        view = await build_view(uow, escrow, user.id, deps.policy.fee_bps)
         await uow.commit()
     return view
 
@@ -127,7 +142,7 @@ async def list_escrows(actor: Actor, deps: Deps, limit: int = 10) -> list[Escrow
     async with deps.uow() as uow:
         user = await uow.users.upsert(actor, deps.clock.now())
         escrows = await uow.escrows.list_for(user.id, limit)
-        views = [await build_view(uow, escrow, user.id) for escrow in escrows]
+        views = [await build_view(uow, escrow, user.id, deps.policy.fee_bps) for escrow in escrows]
         await uow.commit()
     return views
 
@@ -136,4 +151,14 @@ async def view_for_token(token: str, deps: Deps) -> EscrowView | None:
     """The public status page's view (no viewer): None for an unknown token."""
     async with deps.uow() as uow:
         escrow = await uow.escrows.by_token(token)
-        return await build_view(uow, escrow, None) if escrow else None
+        return await build_view(uow, escrow, None, deps.policy.fee_bps) if escrow else None
+
+
+async def view_for_chat(escrow_id: int, chat_id: int, deps: Deps) -> EscrowView | None:
+    """The escrow as the person with this Telegram chat sees it (for notifications)."""
+    async with deps.uow() as uow:
+        escrow = await uow.escrows.get(escrow_id)
+        user = await uow.users.by_telegram_id(chat_id)
+        if escrow is None:
+            return None
+        return await build_view(uow, escrow, user.id if user else None, deps.policy.fee_bps)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import structlog
 
-from core.logs import configure_logging, get_logger, log_context, scrub, scrub_text
+from core.logs import QuietPolls, configure_logging, get_logger, log_context, scrub, scrub_text
 
 TOKEN = "123456789:AAHabcdefghijklmnopqrstuvwxyz0123456789"
 TELEGRAM_URL = f"https://api.telegram.org/bot{TOKEN}/sendMessage"
@@ -43,6 +43,11 @@ def test_a_telegram_bot_token_in_text_is_masked() -> None:
     assert scrub_text(f"POST {TELEGRAM_URL}") == (
         "POST https://api.telegram.org/bot<bot-token>/sendMessage"
     )
+
+
+def test_a_url_encoded_bot_token_in_an_access_log_line_is_masked() -> None:
+    line = '"POST /sandbox/telegram/bot123456789%3AAAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe"'
+    assert scrub_text(line) == '"POST /sandbox/telegram/bot<bot-token>/getMe"'
 
 
 def test_a_bearer_header_in_text_is_masked() -> None:
@@ -209,3 +214,14 @@ def test_log_file_is_written_and_rotated(tmp_path: Path, restore_logging: None) 
     written = "".join((tmp_path / name).read_text() for name in files)
     assert '"escrow_id": 29' in written
     assert "bilal@okaxis" not in written
+
+
+def test_successful_bot_long_polls_are_left_out_of_the_access_log() -> None:
+    def line(path: str, status: int) -> logging.LogRecord:
+        args = ("127.0.0.1:5", "POST", path, "1.1", status)
+        return logging.LogRecord("uvicorn.access", 20, "", 0, '%s - "%s %s HTTP/%s" %d', args, None)
+
+    quiet = QuietPolls()
+    assert not quiet.filter(line("/sandbox/telegram/bot1:abc/getUpdates", 200))
+    assert quiet.filter(line("/sandbox/telegram/bot1:abc/getUpdates", 409))
+    assert quiet.filter(line("/sandbox/telegram/bot1:abc/sendMessage", 200))
