@@ -32,8 +32,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Most tests wait on sockets and timers, so three workers fit on two cores.
 unit: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(or $(TEST_WORKERS),3)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

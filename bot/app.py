@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from telegram import BotCommand, Update
+from telegram import Bot, BotCommand, Update
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
@@ -66,6 +67,13 @@ MENU = [
 ]
 
 
+def outbox_bot(token: str, *, base_url: str | None = None) -> Bot:
+    """A plain Bot for the outbox drain: a 429 reaches the drain, which pauses and retries."""
+    if base_url:
+        return Bot(token, base_url=f"{base_url}/bot", base_file_url=f"{base_url}/file/bot")
+    return Bot(token)
+
+
 def build(
     services: BotServices, token: str, *, base_url: str | None = None, polling: bool = True
 ) -> BotApplication:
@@ -75,6 +83,9 @@ def build(
         .token(token)
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(PerChatOrder())
+        # Replies made while handling an update wait out a 429 and try again (the outbox has
+        # its own bot without this, so its drain can pause everything instead).
+        .rate_limiter(AIORateLimiter(max_retries=3))
     )
     if base_url:
         builder = builder.base_url(f"{base_url}/bot").base_file_url(f"{base_url}/file/bot")

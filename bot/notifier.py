@@ -2,12 +2,14 @@
 language: a short push for what happened, and the deal card edited in place (or sent anew).
 
 Telegram's refusals become DeliveryError: 429 with `retry_after`, a blocked bot is permanent,
-network trouble is retried later by the outbox drain.
+network trouble is retried later by the outbox drain. One notification is a few calls in a
+row; a retry resumes after the calls that went through, so nobody gets the same push twice.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,7 +22,7 @@ from bot.cards import card_keyboard, card_text
 from bot.context import BotServices
 from bot.i18n import Html, has, money, t
 from core import cards, people
-from core.escrow.ports import DeliveryError
+from core.escrow.ports import DONE_STEPS, DeliveryError
 from core.escrow.views import EscrowView, view_for_chat
 
 
@@ -30,20 +32,25 @@ class TelegramNotifier:
         self.services = services
 
     async def deliver(self, chat_id: int, kind: str, payload: dict[str, Any]) -> None:
+        steps = Steps(int(payload.get(DONE_STEPS) or 0))
         try:
-            await self._deliver(chat_id, kind, payload)
+            await self._deliver(chat_id, kind, payload, steps)
         except RetryAfter as exc:
             wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            raise DeliveryError("telegram asked us to slow down", retry_after=seconds) from exc
+            raise DeliveryError(
+                "telegram asked us to slow down", retry_after=seconds, done=steps.done
+            ) from exc
         except Forbidden as exc:
             raise DeliveryError(f"blocked: {exc.message}", permanent=True) from exc
         except (TimedOut, NetworkError) as exc:
             if isinstance(exc, BadRequest):
                 raise DeliveryError(f"refused: {exc.message}", permanent=True) from exc
-            raise DeliveryError(f"telegram unreachable: {exc}") from exc
+            raise DeliveryError(f"telegram unreachable: {exc}", done=steps.done) from exc
 
-    async def _deliver(self, chat_id: int, kind: str, payload: dict[str, Any]) -> None:
+    async def _deliver(
+        self, chat_id: int, kind: str, payload: dict[str, Any], steps: Steps
+    ) -> None:
         lang = await people.language_for_chat(chat_id, self.services.deps)
         if kind == "support_alert":
             text = t(
@@ -53,16 +60,17 @@ class TelegramNotifier:
                 code=payload.get("code") or "",
                 detail=payload.get("detail", ""),
             )
-            await self._send(chat_id, text)
+            await steps.run(lambda: self._send(chat_id, text))
             return
         view = await view_for_chat(int(payload["escrow_id"]), chat_id, self.services.deps)
         if view is None:
             return
         if kind == "payment_requested":
-            await self._payment_request(chat_id, lang, view, payload)
+            await self._payment_request(chat_id, lang, view, payload, steps)
         elif (push := self._push(lang, kind, view, payload)) is not None:
-            await self._send(chat_id, push)
-        await self._card(chat_id, lang, view, fresh=kind in ("partner_joined", "payment_held"))
+            await steps.run(lambda: self._send(chat_id, push))
+        fresh = kind in ("partner_joined", "payment_held")
+        await steps.run(lambda: self._card(chat_id, lang, view, fresh=fresh))
 
     def _push(self, lang: str, kind: str, view: EscrowView, payload: dict[str, Any]) -> str | None:
         key = f"notify.{kind}"
@@ -87,7 +95,7 @@ class TelegramNotifier:
         )
 
     async def _payment_request(
-        self, chat_id: int, lang: str, view: EscrowView, payload: dict[str, Any]
+        self, chat_id: int, lang: str, view: EscrowView, payload: dict[str, Any], steps: Steps
     ) -> None:
         link = str(payload.get("intent_link") or view.intent_link or "")
         due = view.payment_due_at or datetime.now().astimezone()
@@ -105,9 +113,11 @@ class TelegramNotifier:
         button = InlineKeyboardButton(
             t(lang, "btn.collect"), callback_data=f"escrow:{view.id}:collect"
         )
-        await self._send(chat_id, text)
-        await self.bot.send_photo(
-            chat_id, qr_png(link), reply_markup=InlineKeyboardMarkup([[button]])
+        await steps.run(lambda: self._send(chat_id, text))
+        await steps.run(
+            lambda: self.bot.send_photo(
+                chat_id, qr_png(link), reply_markup=InlineKeyboardMarkup([[button]])
+            )
         )
 
     async def _card(self, chat_id: int, lang: str, view: EscrowView, *, fresh: bool) -> None:
@@ -141,6 +151,19 @@ class TelegramNotifier:
             reply_markup=keyboard,
             disable_web_page_preview=True,
         )
+
+
+class Steps:
+    """Counts the calls of one delivery and skips those an earlier attempt already made."""
+
+    def __init__(self, already_done: int) -> None:
+        self.already_done = already_done
+        self.done = 0
+
+    async def run(self, call: Callable[[], Awaitable[object]]) -> None:
+        if self.done >= self.already_done:
+            await call()
+        self.done += 1
 
 
 def qr_png(link: str) -> bytes:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 from core.db.models import Notification
 from core.db.statements import skip_locked
 from core.deps import Deps
-from core.escrow.ports import DeliveryError, Notifier
+from core.escrow.ports import DONE_STEPS, DeliveryError, Notifier
 from core.logs import get_logger
 
 log = get_logger("trustpay.outbox")
@@ -121,6 +121,9 @@ async def _failed(deps: Deps, row_id: int, exc: DeliveryError) -> None:
         notification = await uow.session.get(Notification, row_id)
         assert notification is not None
         notification.last_error = str(exc)[:500]
+        if exc.done:
+            payload = json.loads(notification.payload)
+            notification.payload = json.dumps(payload | {DONE_STEPS: exc.done})
         if exc.permanent or notification.attempts >= MAX_ATTEMPTS:
             notification.status = "failed"
             log.warning("outbox.gave_up", notification_id=row_id, error=str(exc)[:200])

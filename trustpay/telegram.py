@@ -8,7 +8,7 @@ import contextlib
 from collections.abc import Awaitable
 from dataclasses import dataclass
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import TelegramError
 
 from bot import app as bot_app
@@ -28,6 +28,7 @@ class BotRuntime:
     side: TelegramSide
     application: BotApplication
     drain: Drain
+    outbox: Bot  # the drain's own bot (no rate limiter: it paces itself)
     task: asyncio.Task[None] | None = None
 
     @property
@@ -50,6 +51,7 @@ class BotRuntime:
         else:
             log.error("bot.never_started")
             return
+        await self.outbox.initialize()
         await self.application.start()
         await _quietly(bot_app.commands_menu(self.application))
         if self.polling:
@@ -80,6 +82,8 @@ class BotRuntime:
         if self.application.bot_data.get("services") is not None:
             with contextlib.suppress(Exception):
                 await self.application.shutdown()
+        with contextlib.suppress(Exception):
+            await self.outbox.shutdown()
 
 
 async def _quietly(step: Awaitable[None]) -> None:
@@ -98,5 +102,6 @@ def build(settings: Settings, side: TelegramSide, deps: Deps) -> BotRuntime:
     application = bot_app.build(
         services, side.token, base_url=side.api_base, polling=not side.webhook_url
     )
-    drain = Drain(TelegramNotifier(application.bot, services))
-    return BotRuntime(side, application, drain)
+    outbox = bot_app.outbox_bot(side.token, base_url=side.api_base)
+    drain = Drain(TelegramNotifier(outbox, services))
+    return BotRuntime(side, application, drain, outbox)

@@ -137,12 +137,28 @@ class PaymentGateway(Protocol):
 
 
 class DeliveryError(Exception):
-    """A notification could not be delivered now; `retry_after` seconds is the hint."""
+    """A notification could not be delivered now; `retry_after` seconds is the hint.
 
-    def __init__(self, detail: str, *, retry_after: float | None = None, permanent: bool = False):
+    One notification can take several calls (a push, then the deal card). `done` says how many
+    of them went through before the failure, so the retry resumes after them instead of sending
+    the push twice; the drain keeps it in the payload under `DONE_STEPS`.
+    """
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        retry_after: float | None = None,
+        permanent: bool = False,
+        done: int = 0,
+    ):
         super().__init__(detail)
         self.retry_after = retry_after
         self.permanent = permanent
+        self.done = done
+
+
+DONE_STEPS = "_done_steps"
 
 
 class Notifier(Protocol):

@@ -12,6 +12,7 @@ import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.db.models import Escrow
+from core.escrow.notices import notify_parties
 from core.escrow.states import State
 from tests.chat import ALICE, BOB, CAROL, SUPPORT, Chat, buttons, card, code_in
 from tests.running import serve, settings_for
@@ -81,6 +82,26 @@ async def test_two_strangers_complete_an_escrow_in_chat_alone(chat: Chat) -> Non
     for person in (ALICE, BOB):
         assert any("was paid to the payee" in t and "UTR" in t for t in chat.texts(person))
         assert "completed" in card(chat, person, code)["text"]
+
+
+async def test_a_429_on_the_deal_card_does_not_send_the_push_twice(chat: Chat) -> None:
+    code = await opened(chat)
+    await paid(chat, code)
+    await chat.click(BOB, card(chat, BOB, code), "Delivered")
+    pushes = sum("confirmed the deal" in t for t in chat.texts(ALICE))
+    # Alice's notice is a push and then her deal card edited in place. Queue one more and let
+    # Telegram refuse the edit once: the retry must redo only the edit.
+    deps = chat.app.runtime.deps
+    async with deps.uow() as uow:
+        found = await escrow(chat, code)
+        await notify_parties(
+            uow, found, "partner_confirmed", deps.clock.now(), only="payer", by="payee"
+        )
+        await uow.commit()
+    chat.sandbox.faults.only_method, chat.sandbox.faults.rate_limit_next = "editMessageText", 1
+    await chat.settle()
+    assert chat.sandbox.faults.rate_limit_next == 0  # Telegram did refuse the edit once
+    assert sum("confirmed the deal" in t for t in chat.texts(ALICE)) == pushes + 1
 
 
 async def test_the_guided_create_flow_with_buttons(chat: Chat) -> None:

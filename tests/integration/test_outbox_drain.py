@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core.db.models import Notification
-from core.escrow.ports import DeliveryError
+from core.escrow.ports import DONE_STEPS, DeliveryError
 from core.outbox import enqueue
 from core.outbox_drain import MAX_ATTEMPTS, Drain, pending_count
 from tests.world import World
@@ -156,3 +156,20 @@ async def test_two_drains_never_send_one_message_twice(world: World) -> None:
         await second.tick(world.deps)
         world.clock.advance(SECOND)
     assert sorted(telegram.sent) == sorted((chat, n) for chat in range(1, 21) for n in (1, 2))
+
+
+async def test_a_retry_resumes_after_the_calls_that_went_through(world: World) -> None:
+    calls: list[tuple[int, dict[str, Any]]] = []
+
+    class TwoCalls:
+        async def deliver(self, chat_id: int, kind: str, payload: dict[str, Any]) -> None:
+            calls.append((chat_id, payload))
+            if len(calls) == 1:  # the push went out, then the card edit hit a 429
+                raise DeliveryError("Too Many Requests", retry_after=1, done=1)
+
+    drain = Drain(TwoCalls())
+    await queue(world, 1, 1)
+    assert await drain.tick(world.deps) == 0
+    world.clock.advance(2 * SECOND)
+    assert await drain.tick(world.deps) == 1
+    assert [payload.get(DONE_STEPS, 0) for _, payload in calls] == [0, 1]
