@@ -127,7 +127,9 @@ def settings_for(db_url: str, **changes: Any) -> Settings:
     )
 
 
-async def serve(settings: Settings) -> AsyncIterator[App]:
+async def serve(settings: Settings, *, scheduler: bool = False) -> AsyncIterator[App]:
+    """The whole app on a free port. Without `scheduler` the jobs run only when a test runs
+    them (`App.run_jobs`, `Chat.settle`); with it they run on their timers, as in production."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     runtime = bootstrap.build_runtime(settings, base_url=base)
@@ -137,7 +139,7 @@ async def serve(settings: Settings) -> AsyncIterator[App]:
     if runtime.payouts.simulator is not None:
         runtime.payouts.simulator.config.webhook_retry_base_seconds = 0.05
         runtime.payouts.simulator.config.settle_seconds = 0.1
-    web = bootstrap.build_app(runtime, scheduler=False)
+    web = bootstrap.build_app(runtime, scheduler=scheduler)
     server = partial(bootstrap.Server, runtime=runtime)
     async with serving(web, port, server), httpx.AsyncClient() as http:
         app = App(runtime, base, http)

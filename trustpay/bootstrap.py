@@ -27,9 +27,10 @@ from core.escrow.ports import (
     SystemClock,
 )
 from core.logs import get_logger
+from sandbox import web as sandbox_web
 from trustpay import providers
 from trustpay import telegram as bot_runtime
-from webhooks import health, metrics
+from webhooks import health, metrics, status_page
 from webhooks import razorpayx as razorpayx_webhooks
 from webhooks import setu as setu_webhooks
 
@@ -68,6 +69,13 @@ def build_runtime(
 ) -> Runtime:
     """Wire one process. `base_url` is where this process itself listens (sandboxes live there)."""
     base = (base_url or f"http://{settings.host}:{settings.port}").rstrip("/")
+    if base_url and "public_base_url" not in settings.model_fields_set:
+        settings = settings.model_copy(update={"public_base_url": base})  # links lead here
+    if settings.telegram_is_sandbox and not settings.admin_telegram_ids:
+        # The sandbox web chat's "Support" person may use the support commands.
+        settings = settings.model_copy(
+            update={"admin_telegram_ids": [providers.SANDBOX_SUPPORT_TELEGRAM_ID]}
+        )
     engine = make_engine(
         settings.database_url, pool_size=settings.database_pool_size, echo=settings.database_echo
     )
@@ -159,7 +167,13 @@ def build_app(runtime: Runtime, *, scheduler: bool = True, bot: bool = True) -> 
     app.state.deps = runtime.deps
     app.state.setu_webhook_secrets = runtime.setu.webhook_secrets
     app.state.razorpayx_webhook_secrets = runtime.payouts.webhook_secrets
-    for router in (health.router, metrics.router, setu_webhooks.router, razorpayx_webhooks.router):
+    for router in (
+        health.router,
+        metrics.router,
+        setu_webhooks.router,
+        razorpayx_webhooks.router,
+        status_page.router,
+    ):
         app.include_router(router)
     if runtime.setu.simulator is not None:
         app.include_router(
@@ -172,6 +186,18 @@ def build_app(runtime: Runtime, *, scheduler: bool = True, bot: bool = True) -> 
     if runtime.telegram.sandbox is not None:
         app.include_router(
             runtime.telegram.sandbox.router(), prefix="/sandbox/telegram", include_in_schema=False
+        )
+    if runtime.telegram.sandbox is not None:
+        app.include_router(
+            sandbox_web.router(
+                telegram=runtime.telegram.sandbox,
+                setu=runtime.setu.simulator,
+                razorpayx=runtime.payouts.simulator,
+                bot_username=runtime.telegram.sandbox.config.bot_username,
+                people=sandbox_web.DEFAULT_PEOPLE,
+            ),
+            prefix="/sandbox",
+            include_in_schema=False,
         )
     if not runtime.bot.polling:
         app.include_router(bot_web.router(runtime.bot.application, runtime.telegram.webhook_secret))
@@ -222,5 +248,18 @@ def describe_services(settings: Settings, base: str) -> list[str]:
             if settings.chain_is_sandbox
             else f"real, {settings.chain_rpc_url}"
         ),
-        f"Health: {base}/healthz",
+        f"Health: {base}/healthz · API docs: {base}/docs",
+    ]
+
+
+def sandbox_hint(settings: Settings, base: str) -> list[str]:
+    """What a newcomer should try first, when everything is a local stand-in."""
+    if not (settings.telegram_is_sandbox and settings.setu_is_sandbox):
+        return []
+    return [
+        f"Try it: open {base}/sandbox in a browser. Alice, Bob and Support chat with the bot:",
+        "  1. Alice: /create 1500 Phone case    (she pays; the bot answers with a code)",
+        "  2. Bob:   /join CODE bob@okaxis      (he receives, at that UPI id)",
+        "  3. Alice: press 'Pay with UPI'       (the Setu simulator pays)",
+        "  4. Bob:   press 'Delivered'; Alice: 'Release money' (the payout reaches Bob)",
     ]

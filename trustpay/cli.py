@@ -43,7 +43,7 @@ def run(
     host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
-    """Start TrustPay: web app, scheduled jobs and (soon) the bot, on one event loop."""
+    """Start TrustPay: web app, scheduled jobs and the bot, on one event loop."""
     settings = _settings()
     try:
         settings.check_production()
@@ -57,13 +57,13 @@ def run(
         raise typer.Exit(2)
     listen_host, listen_port = host or settings.host, port or settings.port
     base = f"http://{listen_host}:{listen_port}"
-    if "public_base_url" not in settings.model_fields_set:  # links should point where we listen
-        settings = settings.model_copy(update={"public_base_url": base})
     runtime = bootstrap.build_runtime(settings, base_url=base)
     web = bootstrap.build_app(runtime)
     typer.echo(f"TrustPay on {base}")
     for line in bootstrap.describe_services(settings, base):
         typer.echo(f"  {line}")
+    for line in bootstrap.sandbox_hint(settings, base):
+        typer.echo(line)
     config = uvicorn.Config(
         web,
         host=listen_host,

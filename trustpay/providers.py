@@ -121,6 +121,7 @@ class TelegramSide:
     webhook_secret: str
 
 
+SANDBOX_SUPPORT_TELEGRAM_ID = 9009  # the sandbox web chat's support person
 SANDBOX_TELEGRAM_WEBHOOK_SECRET = "sandbox-telegram-webhook-secret"  # noqa: S105 -- sandbox only
 
 

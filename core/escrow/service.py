@@ -73,7 +73,7 @@ async def create_escrow(cmd: CreateEscrow, deps: Deps) -> Escrow:
             payer_vpa=upi_id if is_payer else None,
             payee_vpa=None if is_payer else upi_id,
             payment_ref=f"TP{secrets.token_hex(8).upper()}",
-            status_token=secrets.token_urlsafe(24),
+            status_token=new_status_token(),
             created_at=now,
             updated_at=now,
             expires_at=now + policy.code_ttl,
@@ -283,3 +283,8 @@ def _check_joinable(escrow: Escrow, user: User, now: datetime) -> None:
         raise ConflictError("join.not_open", code=escrow.code, state=escrow.state)
     if escrow.expires_at <= now:
         raise ConflictError("join.expired", code=escrow.code)
+
+
+def new_status_token() -> str:
+    """The public status page's key: 192 random bits, URL-safe (32 characters)."""
+    return secrets.token_urlsafe(24)

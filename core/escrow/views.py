@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import select
+
 from core import ledger
-from core.db.models import Escrow, User
+from core.db.models import Escrow, PaymentLog, User
 from core.db.uow import UnitOfWork
 from core.deps import Deps
 from core.errors import NotFoundError
@@ -19,6 +21,8 @@ from core.escrow.commands import Actor
 from core.escrow.states import State
 from core.money import fee_for
 from core.payments.vpa import mask_vpa
+
+STATE_NAMES = frozenset(state.value for state in State)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,11 +151,44 @@ async def list_escrows(actor: Actor, deps: Deps, limit: int = 10) -> list[Escrow
     return views
 
 
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One point on an escrow's timeline: it reached `state` at `at`."""
+
+    state: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PublicStatus:
+    view: EscrowView
+    timeline: list[Step]
+
+
 async def view_for_token(token: str, deps: Deps) -> EscrowView | None:
     """The public status page's view (no viewer): None for an unknown token."""
+    status = await status_for_token(token, deps)
+    return status.view if status else None
+
+
+async def status_for_token(token: str, deps: Deps) -> PublicStatus | None:
+    """What the public status page shows: the view and the states it went through, from the
+    audit log (so the page and the log cannot disagree). None for an unknown token."""
     async with deps.uow() as uow:
         escrow = await uow.escrows.by_token(token)
-        return await build_view(uow, escrow, None, deps.policy.fee_bps) if escrow else None
+        if escrow is None:
+            return None
+        view = await build_view(uow, escrow, None, deps.policy.fee_bps)
+        query = (
+            select(PaymentLog.status, PaymentLog.created_at)
+            .where(PaymentLog.escrow_id == escrow.id)
+            .order_by(PaymentLog.id)
+        )
+        timeline: list[Step] = []
+        for state, at in (await uow.session.execute(query)).all():
+            if state in STATE_NAMES and (not timeline or timeline[-1].state != state):
+                timeline.append(Step(state, at))
+    return PublicStatus(view, timeline)
 
 
 async def view_for_chat(escrow_id: int, chat_id: int, deps: Deps) -> EscrowView | None:

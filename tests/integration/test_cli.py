@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -15,6 +18,7 @@ from core.db import migrate
 from core.db.engine import sync_url
 from core.escrow.commands import Outcome
 from core.payments.manual import ManualRail
+from tests.servers import free_port
 from tests.world import World
 
 TRUSTPAY = [sys.executable, "-m", "trustpay"]
@@ -186,3 +190,47 @@ async def test_payout_done_records_a_manual_payout_and_completes_the_escrow(
         db_url, "payout", "done", escrow.code, "AXIS123456789", cwd=tmp_path, manual=True
     )
     assert again.returncode == 1  # nothing is due any more
+
+
+def test_run_with_no_configuration_serves_the_sandbox_and_says_what_to_try(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/demo.db", "LOG_LEVEL": "WARNING"}
+    for name in ("TELEGRAM_BOT_TOKEN", "SETU_CLIENT_ID", "PAYOUT_PROVIDER", "CHAIN_RPC_URL"):
+        env.pop(name, None)
+    server = subprocess.Popen(  # noqa: S603 -- our own command with fixed arguments
+        [*TRUSTPAY, "run", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        printed: list[str] = []
+        while not printed or ("Release money" not in printed[-1] and printed[-1]):
+            printed.append(server.stdout.readline())  # "" once the process has ended
+        banner = "".join(printed)
+        base = f"http://127.0.0.1:{port}"
+        assert f"Try it: open {base}/sandbox in a browser" in banner
+        assert "/create 1500 Phone case" in banner
+        page = _get_when_up(f"{base}/sandbox")
+        assert page.status_code == 200
+        assert "TrustPay sandbox chat" in page.text
+        assert "Alice" in page.text and "Bob" in page.text
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+
+
+def _get_when_up(url: str, within: float = 30.0) -> httpx.Response:
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            return httpx.get(url, timeout=5)
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
