@@ -6,15 +6,20 @@ never a stub inside the client.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import httpx
 
+from core.chain import Anchors, Web3Anchors, http_provider, redacted_url
 from core.config import Settings
 from core.escrow.ports import PayoutRail
+from core.logs import get_logger
 from core.payments.manual import ManualRail
 from core.payments.razorpayx import RazorpayXConfig, RazorpayXRail
 from core.payments.setu import SetuConfig, SetuGateway, SetuTransport
+from sandbox.chain import SandboxChain
 from sandbox.razorpayx import RazorpayXSimulator
 from sandbox.razorpayx import SimulatorConfig as RazorpaySimulatorConfig
 from sandbox.setu import SetuSimulator, SimulatorConfig
@@ -140,3 +145,70 @@ def telegram(settings: Settings, base_url: str, http: httpx.AsyncClient) -> Tele
         webhook,
         secret or (SANDBOX_TELEGRAM_WEBHOOK_SECRET if webhook else ""),
     )
+
+
+_chain_log = get_logger("trustpay.chain")
+
+
+class ChainLink:
+    """Connects to the chain on first use, then hands out the same adapter.
+
+    A failed connection is not remembered: the next call tries again (the anchor job's next run).
+    """
+
+    def __init__(self, open_anchors: Callable[[], Awaitable[Web3Anchors]]) -> None:
+        self._open = open_anchors
+        self._anchors: Web3Anchors | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def connected(self) -> Web3Anchors | None:
+        return self._anchors
+
+    async def __call__(self) -> Anchors:
+        """The connected adapter. Raises ChainError."""
+        async with self._lock:
+            if self._anchors is None:
+                self._anchors = await self._open()
+            return self._anchors
+
+    async def aclose(self) -> None:
+        if self._anchors is not None:
+            await self._anchors.aclose()
+            self._anchors = None
+
+
+@dataclass
+class ChainSide:
+    anchors_factory: ChainLink  # `await side.anchors_factory()` -> Anchors
+    sandbox: SandboxChain | None  # mount `sandbox.router()` at /sandbox/chain
+    where: str  # for the startup banner, before any connection
+
+
+def chain(settings: Settings, base_url: str) -> ChainSide:
+    """The audit chain: any EVM JSON-RPC with CHAIN_RPC_URL, else the journaled in-process EVM.
+
+    Both go through the same `Web3Anchors`; only the web3 provider differs (HTTP, or the sandbox
+    EVM in this process, which `trustpay audit ...` commands can open too, through its journal).
+    """
+    if settings.chain_is_sandbox:
+        sandbox = SandboxChain(settings.chain_sandbox_file)
+        where = f"{sandbox.network}, JSON-RPC at {base_url}/sandbox/chain"
+        return ChainSide(ChainLink(sandbox.anchors), sandbox, where)
+    url = settings.chain_rpc_url
+    key = settings.chain_private_key.get_secret_value()
+    address = settings.chain_contract_address
+
+    async def open_anchors() -> Web3Anchors:
+        anchors = await Web3Anchors.connect(http_provider(url), key, address)
+        if anchors.deployed:
+            _chain_log.warning(
+                "chain.contract_deployed",
+                address=anchors.contract_address,
+                action=f"set CHAIN_CONTRACT_ADDRESS={anchors.contract_address}, or every start"
+                " deploys a new contract and earlier roots are looked up in the wrong one",
+            )
+        return anchors
+
+    contract = address or "deployed on first use"
+    return ChainSide(ChainLink(open_anchors), None, f"RPC {redacted_url(url)}, contract {contract}")
