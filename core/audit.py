@@ -59,7 +59,12 @@ class LogFields:
 
 def entry_hash(prev_hash: str, fields: LogFields) -> str:
     """sha256 over the previous hash and the row's canonical JSON."""
-    body = canonical_json(
+    return hashlib.sha256(f"{prev_hash}\n{entry_body(fields)}".encode()).hexdigest()
+
+
+def entry_body(fields: LogFields) -> str:
+    """The canonical JSON of one row: what its hash covers besides the previous hash."""
+    return canonical_json(
         {
             "seq": fields.seq,
             "escrow_id": fields.escrow_id,
@@ -72,7 +77,6 @@ def entry_hash(prev_hash: str, fields: LogFields) -> str:
             "created_at": fields.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
         }
     )
-    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
 
 
 async def append(

@@ -7,6 +7,7 @@ one, and `Settings.check_production` refuses to start while any remains.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Annotated, Literal
 
@@ -81,6 +82,8 @@ class Settings(BaseSettings):
     chain_rpc_url: str = ""
     chain_private_key: SecretStr = SecretStr("")
     chain_contract_address: str = ""
+    # the in-process EVM's transactions, replayed at start (so restarts and the CLI see one chain)
+    chain_sandbox_file: str = "trustpay-chain.jsonl"
     anchor_interval: timedelta = timedelta(minutes=5)
 
     # --- escrow rules ---
@@ -192,6 +195,11 @@ class Settings(BaseSettings):
             problems.append("CHAIN_RPC_URL is unset: audit roots would go to an in-process EVM")
         else:
             problems += _weak(CHAIN_PRIVATE_KEY=self.chain_private_key)
+            if not re.fullmatch(r"0x[0-9a-fA-F]{40}", self.chain_contract_address.strip()):
+                problems.append(
+                    "CHAIN_CONTRACT_ADDRESS must be the deployed contract (0x + 40 hex digits): "
+                    "without it every start deploys a new one"
+                )
         if not self.public_base_url.startswith("https://"):
             problems.append("PUBLIC_BASE_URL must be an https:// address")
         return problems

@@ -6,6 +6,10 @@ SKIP LOCKED or leased, and every change is guarded.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
+from core import anchoring
+from core.chain import Anchors
 from core.deps import Deps
 from core.escrow import activation, expiry, outbound, reconcile
 from core.logs import get_logger
@@ -53,3 +57,10 @@ async def retry_transfers(deps: Deps) -> int:
         except Exception:  # one bad intent must not stop the others; it stays due
             log.exception("job.retry_transfers.failed", intent_id=intent_id)
     return len(due)
+
+
+async def anchor_audit_log(
+    deps: Deps, connect: Callable[[], Awaitable[Anchors]]
+) -> anchoring.AnchorRun:
+    """Anchor the payment-log entries written since the last run (failures only alert)."""
+    return await anchoring.anchor_pending(deps, connect)

@@ -20,6 +20,12 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "breaks_invariants: tampers with data on purpose")
 
 
+@pytest.fixture(autouse=True)
+def sandbox_chain_journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's sandbox EVM keeps its journal in the test's own folder, never in ./."""
+    monkeypatch.setenv("CHAIN_SANDBOX_FILE", str(tmp_path / "chain.jsonl"))
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
     return SqliteTemplate(tmp_path_factory.mktemp("template"))

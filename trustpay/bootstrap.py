@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import web as bot_web
 from core import jobs
+from core.chain import Anchors, Web3Anchors, redacted_url
 from core.config import Settings
 from core.db.engine import make_engine, make_session_factory
 from core.db.uow import UnitOfWork
@@ -50,9 +51,27 @@ class Runtime:
     payouts: providers.RailSide
     telegram: providers.TelegramSide
     bot: bot_runtime.BotRuntime
+    chain: providers.ChainSide
+
+    async def anchors(self) -> Anchors:
+        """The audit chain, connected (or its contract deployed) on first use. Raises ChainError."""
+        return await self.chain.anchors_factory()
+
+    async def chain_facts(self) -> dict[str, Any]:
+        """Which chain and contract hold the roots, for people checking a proof."""
+        anchors = await self.chain.anchors_factory()
+        facts: dict[str, Any] = {"description": anchors.description}
+        if isinstance(anchors, Web3Anchors):
+            facts |= {
+                "chain_id": anchors.chain_id,
+                "contract": anchors.contract_address,
+                "lookup": "lookup(bytes32 root) -> (first_entry, entry_count, block_number)",
+            }
+        return facts
 
     async def aclose(self) -> None:
         await self.bot.stop()
+        await self.chain.anchors_factory.aclose()
         for simulator in (self.setu.simulator, self.payouts.simulator, self.telegram.sandbox):
             if simulator is not None:
                 await simulator.aclose()
@@ -93,7 +112,8 @@ def build_runtime(
         rng=random.SystemRandom(),
     )
     bot = bot_runtime.build(settings, telegram, deps)
-    return Runtime(settings, base, engine, http, deps, setu, payouts, telegram, bot)
+    chain = providers.chain(settings, base)
+    return Runtime(settings, base, engine, http, deps, setu, payouts, telegram, bot, chain)
 
 
 def build_scheduler(runtime: Runtime) -> AsyncIOScheduler:
@@ -114,6 +134,13 @@ def build_scheduler(runtime: Runtime) -> AsyncIOScheduler:
         return await drain.tick(deps)
 
     every.append((drain_outbox, 1.0))  # Telegram's pace is per second: see core.outbox_drain
+
+    async def anchor_audit_log(deps: Deps) -> None:
+        run = await jobs.anchor_audit_log(deps, runtime.anchors)
+        if run.error:  # recorded on the batch and alerted there; money is not affected
+            log.warning("job.anchor_audit_log.chain_error", error=run.error)
+
+    every.append((anchor_audit_log, settings.anchor_interval.total_seconds()))
     for job, seconds in every:
         scheduler.add_job(
             _logged(job),
@@ -187,6 +214,10 @@ def build_app(runtime: Runtime, *, scheduler: bool = True, bot: bool = True) -> 
         app.include_router(
             runtime.telegram.sandbox.router(), prefix="/sandbox/telegram", include_in_schema=False
         )
+    if runtime.chain.sandbox is not None:
+        app.include_router(
+            runtime.chain.sandbox.router(), prefix="/sandbox/chain", include_in_schema=False
+        )
     if runtime.telegram.sandbox is not None:
         app.include_router(
             sandbox_web.router(
@@ -244,9 +275,10 @@ def describe_services(settings: Settings, base: str) -> list[str]:
         ),
         "Audit chain: "
         + (
-            "in-process EVM, not connected yet"
+            f"sandbox in-process EVM (journal {settings.chain_sandbox_file}), "
+            f"JSON-RPC at {base}/sandbox/chain"
             if settings.chain_is_sandbox
-            else f"real, {settings.chain_rpc_url}"
+            else f"real, {redacted_url(settings.chain_rpc_url)}"
         ),
         f"Health: {base}/healthz · API docs: {base}/docs",
     ]

@@ -108,15 +108,53 @@ def escrow_show(
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Re-check the hash chain and the ledger invariants; exit 1 if anything is wrong."""
+    """Re-check the hash chain, every anchored root against the chain, and the ledger
+    invariants; exit 1 naming the first bad entry if anything is wrong."""
     settings = _settings()
-    problems = asyncio.run(checks.verify(settings))
-    if problems:
-        typer.echo(f"FAILED: {len(problems)} problem(s)")
-        for problem in problems:
+    verdict = asyncio.run(checks.verify(settings))
+    if verdict.problems:
+        typer.echo(f"FAILED: {len(verdict.problems)} problem(s)")
+        for problem in verdict.problems:
             typer.echo(f"- {problem}")
         raise typer.Exit(1)
-    typer.echo("OK: audit chain intact, ledger invariants hold.")
+    typer.echo("OK: audit chain intact, anchored roots match the chain, ledger invariants hold.")
+    typer.echo(f"Chain: {verdict.chain}")
+    if verdict.unanchored:
+        typer.echo(f"{verdict.unanchored} newest entries are not anchored yet (the job will).")
+
+
+@audit_app.command("anchor")
+def audit_anchor() -> None:
+    """Anchor the payment-log entries not yet on the chain, now (the job does it every few
+    minutes); exit 1 if the chain could not take them."""
+    settings = _settings()
+    run = asyncio.run(checks.anchor(settings))
+    for batch in run.anchored:
+        typer.echo(
+            f"Anchored entries #{batch.first_entry}-#{batch.last_entry}: root {batch.root} "
+            f"in block {batch.block_number} (tx {batch.tx_hash or 'already on chain'})"
+        )
+    if run.error:
+        typer.echo(f"Could not anchor: {run.error}. Money is unaffected; try again.", err=True)
+        raise typer.Exit(1)
+    if not run.anchored:
+        typer.echo("Nothing new to anchor.")
+
+
+@audit_app.command("proof")
+def audit_proof(entry_id: Annotated[int, typer.Argument(help="payment-log entry id")]) -> None:
+    """Print (JSON) a Merkle inclusion proof of one payment-log entry that anyone can check
+    with sha256 and the contract's `roots` view."""
+    settings = _settings()
+    found = asyncio.run(checks.proof(settings, entry_id))
+    if found is None:
+        typer.echo(
+            f"Entry #{entry_id} is not anchored yet (or does not exist): "
+            "run `trustpay audit anchor` and ask again.",
+            err=True,
+        )
+        raise typer.Exit(1)
+    typer.echo(json.dumps(found, indent=2, ensure_ascii=False))
 
 
 @payout_app.command("done")

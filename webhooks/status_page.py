@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from core import receipts
 from core.escrow.states import TERMINAL, State
-from core.escrow.views import EscrowView, status_for_token
+from core.escrow.views import AuditAnchor, EscrowView, status_for_token
 from core.money import format_inr
 from webhooks.deps import DepsDep
 from webhooks.status_texts import CATALOGUES, pick_language
@@ -90,8 +90,19 @@ async def status_page(
         else None,
         "refresh": REFRESH_SECONDS if state not in TERMINAL else None,
         "finished": state in TERMINAL,
+        "audit": _audit_line(words, status.anchor),
     }
     return _page(request, "status.html", context, 200)
+
+
+def _audit_line(words: dict[str, str], anchor: AuditAnchor | None) -> str | None:
+    if anchor is None:
+        return None
+    if anchor.block_number is None:
+        return words["not_anchored"].format(entry=anchor.entry_id)
+    tx = anchor.tx_hash or "-"
+    short = f"{tx[:10]}…{tx[-6:]}" if len(tx) > 20 else tx
+    return words["anchored"].format(entry=anchor.entry_id, block=anchor.block_number, tx=short)
 
 
 @router.get(

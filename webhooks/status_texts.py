@@ -20,6 +20,15 @@ EN: dict[str, str] = {
     "state": "Status",
     "next": "What happens next",
     "timeline": "History",
+    "audit": "Audit trail",
+    "anchored": (
+        "The latest record of this escrow (entry #{entry}) is anchored on the blockchain "
+        "in block {block}, transaction {tx}. Nobody, TrustPay included, can change it unnoticed."
+    ),
+    "not_anchored": (
+        "The latest record of this escrow (entry #{entry}) will be anchored on the blockchain "
+        "within a few minutes."
+    ),
     "pay_title": "Pay by UPI",
     "pay_hint": "Scan with any UPI app, or on a phone tap the button.",
     "pay_button": "Open in a UPI app",
@@ -73,6 +82,12 @@ HI: dict[str, str] = {
     "state": "स्थिति",
     "next": "आगे क्या होगा",
     "timeline": "इतिहास",
+    "audit": "ऑडिट रिकॉर्ड",
+    "anchored": (
+        "इस एस्क्रो का नवीनतम रिकॉर्ड (एंट्री #{entry}) ब्लॉकचेन पर ब्लॉक {block}, "
+        "ट्रांज़ैक्शन {tx} में दर्ज है। कोई भी, TrustPay भी, इसे चुपचाप नहीं बदल सकता।"
+    ),
+    "not_anchored": ("इस एस्क्रो का नवीनतम रिकॉर्ड (एंट्री #{entry}) कुछ ही मिनटों में ब्लॉकचेन पर दर्ज होगा।"),
     "pay_title": "UPI से भुगतान करें",
     "pay_hint": "किसी भी UPI ऐप से स्कैन करें, या फ़ोन पर बटन दबाएँ।",
     "pay_button": "UPI ऐप में खोलें",

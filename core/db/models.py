@@ -280,6 +280,31 @@ class AuditHead(Base):
     last_hash: Mapped[str] = mapped_column(String(64))
 
 
+class AnchorBatch(Base):
+    """A run of payment-log entries summed up by one Merkle root, and where the root was anchored.
+
+    Batches tile the log from entry #1 with no gaps. A batch is written before its root is sent
+    to the chain; `tx_hash`/`block_number` are set once the chain holds it.
+    """
+
+    __tablename__ = "anchor_batches"
+    __table_args__ = (
+        CheckConstraint("entry_count = last_entry_id - first_entry_id + 1", name="whole_range"),
+    )
+
+    id: Mapped[PrimaryKey]
+    first_entry_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    last_entry_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    entry_count: Mapped[int]
+    root: Mapped[str] = mapped_column(String(64), unique=True)
+    tx_hash: Mapped[str | None] = mapped_column(String(66))
+    block_number: Mapped[int | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    anchored_at: Mapped[datetime | None]
+
+
 class InboxEvent(Base):
     """A gateway webhook as received, stored before it is processed, processed once."""
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import ledger
+from core import anchoring, ledger
 from core.db.models import Escrow, PaymentLog, User
 from core.db.uow import UnitOfWork
 from core.deps import Deps
@@ -160,9 +161,19 @@ class Step:
 
 
 @dataclass(frozen=True, slots=True)
+class AuditAnchor:
+    """Where the escrow's latest audit-log entry stands: anchored on the chain, or waiting."""
+
+    entry_id: int
+    block_number: int | None = None  # None: not anchored yet
+    tx_hash: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PublicStatus:
     view: EscrowView
     timeline: list[Step]
+    anchor: AuditAnchor | None = None
 
 
 async def view_for_token(token: str, deps: Deps) -> EscrowView | None:
@@ -188,7 +199,20 @@ async def status_for_token(token: str, deps: Deps) -> PublicStatus | None:
         for state, at in (await uow.session.execute(query)).all():
             if state in STATE_NAMES and (not timeline or timeline[-1].state != state):
                 timeline.append(Step(state, at))
-    return PublicStatus(view, timeline)
+        anchor = await _anchor_of_latest_entry(uow.session, escrow.id)
+    return PublicStatus(view, timeline, anchor)
+
+
+async def _anchor_of_latest_entry(session: AsyncSession, escrow_id: int) -> AuditAnchor | None:
+    latest = await session.scalar(
+        select(func.max(PaymentLog.id)).where(PaymentLog.escrow_id == escrow_id)
+    )
+    if latest is None:
+        return None
+    batch = await anchoring.anchor_of_entry(session, latest)
+    if batch is None:
+        return AuditAnchor(int(latest))
+    return AuditAnchor(int(latest), batch.block_number, batch.tx_hash)
 
 
 async def view_for_chat(escrow_id: int, chat_id: int, deps: Deps) -> EscrowView | None:

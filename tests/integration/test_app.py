@@ -40,6 +40,7 @@ async def test_scheduler_runs_every_job_body(db_url: str) -> None:
         "process_inbox",
         "poll_payments",
         "drain_outbox",
+        "anchor_audit_log",
     }
     try:
         with capture_logs() as logged:

@@ -219,7 +219,7 @@ def test_run_with_no_configuration_serves_the_sandbox_and_says_what_to_try(
         page = _get_when_up(f"{base}/sandbox")
         assert page.status_code == 200
         assert "TrustPay sandbox chat" in page.text
-        assert "Alice" in page.text and "Bob" in page.text
+        assert all(name in page.text for name in ("Alice", "Bob", "Support"))
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)

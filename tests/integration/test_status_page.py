@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from pypdf import PdfReader
 
+from core import anchoring
 from core.escrow import service
 from core.escrow.commands import Confirm
 from core.escrow.states import State
@@ -64,6 +65,20 @@ async def test_released_shows_the_timeline_and_no_qr(app: App) -> None:
     ]
     assert "₹1,485" in html  # what the payee got after the 1% fee
     assert 'http-equiv="refresh"' not in html  # finished: nothing will change
+
+
+async def test_the_page_shows_where_the_escrows_record_is_anchored(app: App) -> None:
+    escrow = await app.escrow_awaiting_payment()
+    _, waiting = await page(app, escrow.status_token)
+    assert re.search(r"latest record of this escrow \(entry #\d+\) will be anchored", waiting)
+    run = await anchoring.anchor_pending(app.runtime.deps, app.runtime.anchors)
+    assert run.error is None
+    [batch] = run.anchored
+    _, anchored = await page(app, escrow.status_token)
+    assert f"anchored on the blockchain in block {batch.block_number}" in anchored
+    assert f"transaction {(batch.tx_hash or '')[:10]}…" in anchored
+    _, hindi = await page(app, escrow.status_token, lang="hi")
+    assert f"ब्लॉक {batch.block_number}" in hindi
 
 
 async def test_the_page_speaks_hindi_when_asked_or_when_the_browser_prefers_it(app: App) -> None:

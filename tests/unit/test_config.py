@@ -35,6 +35,7 @@ PRODUCTION: dict[str, Any] = {
     "admin_telegram_ids": [42],
     "chain_rpc_url": "https://rpc.example.org",
     "chain_private_key": "0x" + "ab" * 32,
+    "chain_contract_address": "0x" + "5f" * 20,
 }
 
 SANDBOX_PROBLEM_NAMES = [
@@ -123,6 +124,8 @@ def test_a_fully_configured_production_has_no_problems() -> None:
         ("telegram_webhook_secret", "", "TELEGRAM_WEBHOOK_SECRET"),
         ("admin_telegram_ids", [], "ADMIN_TELEGRAM_IDS"),
         ("chain_private_key", "", "CHAIN_PRIVATE_KEY"),
+        ("chain_contract_address", "", "CHAIN_CONTRACT_ADDRESS"),
+        ("chain_contract_address", "0x123", "CHAIN_CONTRACT_ADDRESS"),
         ("public_base_url", "http://trustpay.example.in", "PUBLIC_BASE_URL"),
         ("database_url", "sqlite+aiosqlite:///prod.db", "DATABASE_URL"),
     ],
