@@ -5,25 +5,31 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections import Counter
+from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
 
+from core import reconciliation
 from core.config import ProductionConfigError, Settings
 from core.db import migrate as migrations
 from core.db.engine import is_sqlite
-from core.errors import InputError, ServiceError
+from core.errors import ForbiddenError, InputError, ServiceError
 from core.logs import configure_logging
+from core.money import format_inr
 from trustpay import bootstrap, checks, operator
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 escrow_app = typer.Typer(no_args_is_help=True, help="Look at escrows.")
 audit_app = typer.Typer(no_args_is_help=True, help="The audit trail and the ledger.")
 payout_app = typer.Typer(no_args_is_help=True, help="Payouts support makes or repeats.")
+admin_app = typer.Typer(no_args_is_help=True, help="The admin web pages.")
 app.add_typer(escrow_app, name="escrow")
 app.add_typer(audit_app, name="audit")
 app.add_typer(payout_app, name="payout")
+app.add_typer(admin_app, name="admin")
 
 
 def _settings() -> Settings:
@@ -189,3 +195,59 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+@app.command()
+def reconcile(
+    first: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD (UTC).")],
+    last: Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD (UTC), included.")],
+    csv_file: Annotated[
+        Path | None, typer.Option("--csv", help="Also write every movement to this CSV file.")
+    ] = None,
+) -> None:
+    """Money in, out and fees over a period, what is held now, and whether the books balance;
+    exit 1 if they do not."""
+    settings = _settings()
+    try:
+        period = reconciliation.Period.parse(first, last)
+    except reconciliation.PeriodError as exc:
+        typer.echo(f"Bad period: {exc}.", err=True)
+        raise typer.Exit(2) from exc
+    found = asyncio.run(operator.reconcile(settings, period))
+    counts = Counter(m.kind for m in found.movements)
+    typer.echo(f"Reconciliation {period.first} to {period.last} (UTC days)")
+    typer.echo(f"  Money in:      {format_inr(found.total('in'))}  {_kinds(counts, 'in')}")
+    typer.echo(f"  Money out:     {format_inr(found.total('out'))}  {_kinds(counts, 'out')}")
+    typer.echo(f"  Fees earned:   {format_inr(found.total('fee'))}")
+    typer.echo(f"  Net cash:      {format_inr(found.net_paise)}")
+    typer.echo(f"  Held now:      {format_inr(found.holding_paise)} for escrows")
+    typer.echo(f"  Suspense now:  {format_inr(found.suspense_paise)} to hand back")
+    typer.echo(f"  Open alerts:   {found.open_alerts}")
+    if csv_file is not None:
+        csv_file.write_text(reconciliation.to_csv(found), encoding="utf-8")
+        typer.echo(f"Wrote {len(found.movements)} movement(s) to {csv_file}")
+    if found.problems:
+        typer.echo(f"The books do NOT balance: {len(found.problems)} problem(s)")
+        for problem in found.problems:
+            typer.echo(f"- {problem}")
+        raise typer.Exit(1)
+    typer.echo("The books balance.")
+
+
+def _kinds(counts: Counter[str], direction: str) -> str:
+    kinds = [k for k, d in reconciliation.DIRECTIONS.items() if d == direction and counts[k]]
+    return "(" + ", ".join(f"{counts[k]} {k}" for k in kinds) + ")" if kinds else ""
+
+
+@admin_app.command("link")
+def admin_link(
+    telegram_id: Annotated[int, typer.Option("--telegram-id", help="An ADMIN_TELEGRAM_IDS id.")],
+) -> None:
+    """Print a one-time sign-in link to the admin pages (valid 10 minutes), as /login does."""
+    settings = _settings()
+    try:
+        url = asyncio.run(operator.admin_link(settings, telegram_id))
+    except ForbiddenError as exc:
+        typer.echo(f"No link: {telegram_id} is not in ADMIN_TELEGRAM_IDS.", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(url)

@@ -14,12 +14,16 @@ from collections.abc import Awaitable, Callable
 import pytest
 from sqlalchemy import select, text, update
 
-from core import anchoring, audit, merkle
+from core import anchoring, audit, jobs, merkle
 from core.chain import AnchorReceipt, Anchors, ChainError, OnChainRoot
 from core.db.models import Alert, AnchorBatch, Notification, PaymentLog
+from core.escrow import service
+from core.escrow.commands import Confirm
 from core.escrow.states import State
 from tests.integration.test_cli import tamper
-from tests.world import World
+from tests.running import serve, settings_for
+from tests.servers import free_port
+from tests.world import PAYEE, PAYER, World
 
 
 class Ledger:
@@ -277,3 +281,25 @@ async def test_verify_reports_a_chain_it_cannot_read_and_does_not_need_one_befor
         found = [str(p) for p in await anchoring.verify_batches(uow.session, unreachable)]
     assert len(found) == 1  # once: not one line per batch
     assert "could not check this or later roots on the chain: connection refused" in found[0]
+
+
+async def test_a_real_chain_that_is_down_only_delays_anchoring(db_url: str) -> None:
+    """The whole app with CHAIN_RPC_URL pointing at nothing: money moves, anchoring waits."""
+    settings = settings_for(
+        db_url, chain_rpc_url=f"http://127.0.0.1:{free_port()}", chain_private_key="0x" + "11" * 32
+    )
+    async for app in serve(settings):
+        escrow = await app.escrow_awaiting_payment(150_000)
+        await app.pay(escrow)
+        await app.wait_state(escrow, State.HELD)
+        for actor in (PAYER, PAYEE):
+            await service.confirm_release(Confirm(actor, escrow.code), app.runtime.deps)
+        await app.wait_state(escrow, State.RELEASED, within=10)
+        run = await jobs.anchor_audit_log(app.runtime.deps, app.runtime.anchors)
+        assert run.anchored == []
+        assert "unreachable" in (run.error or "")
+        async with app.runtime.deps.uow() as uow:
+            [batch] = (await uow.session.scalars(select(AnchorBatch))).all()
+        assert batch.attempts == 1
+        assert batch.block_number is None
+        assert "unreachable" in (batch.last_error or "")

@@ -25,11 +25,13 @@ TRUSTPAY = [sys.executable, "-m", "trustpay"]
 
 
 def trustpay(
-    db_url: str, *args: str, cwd: Path, manual: bool = False
+    db_url: str, *args: str, cwd: Path, manual: bool = False, admins: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": db_url, "LOG_LEVEL": "WARNING"}
     if manual:
         env["PAYOUT_PROVIDER"] = "manual"
+    if admins is not None:
+        env["ADMIN_TELEGRAM_IDS"] = admins
     return subprocess.run(  # noqa: S603 -- our own command with fixed arguments
         [*TRUSTPAY, *args],
         env=env,
