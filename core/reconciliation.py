@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
@@ -33,6 +34,7 @@ DIRECTIONS: dict[str, Direction] = {
     Kind.FEE: "fee",
 }
 MAX_DAYS = 366  # one report covers at most a year
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class PeriodError(ValueError):
@@ -49,6 +51,8 @@ class Period:
     @classmethod
     def parse(cls, first: str, last: str) -> Period:
         try:
+            if not all(ISO_DAY.fullmatch(text.strip()) for text in (first, last)):
+                raise ValueError("not YYYY-MM-DD")
             period = cls(date.fromisoformat(first.strip()), date.fromisoformat(last.strip()))
         except ValueError as exc:
             raise PeriodError("dates are YYYY-MM-DD, for example 2026-11-01") from exc

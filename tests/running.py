@@ -21,7 +21,8 @@ from core import audit, jobs, ledger
 from core.config import Settings
 from core.db.models import Base, Escrow
 from core.escrow import service
-from core.escrow.commands import CreateEscrow, JoinEscrow, Role
+from core.escrow.commands import Confirm, CreateEscrow, JoinEscrow, Role
+from core.escrow.states import State
 from sandbox.razorpayx import RazorpayXSimulator
 from sandbox.setu import SetuSimulator
 from tests.servers import free_port, serving
@@ -57,6 +58,16 @@ class App:
             found = await uow.escrows.get(escrow_id)
             assert found is not None
             return found
+
+    async def escrow_released(self, amount: int = 150_000) -> Escrow:
+        """An escrow paid through the Setu simulator, confirmed by both, payee paid."""
+        escrow = await self.escrow_awaiting_payment(amount)
+        await self.pay(escrow)
+        await self.wait_state(escrow, State.HELD)
+        for actor in (PAYER, PAYEE):
+            await service.confirm_release(Confirm(actor, escrow.code), self.runtime.deps)
+        await self.wait_state(escrow, State.RELEASED, within=10)
+        return await self.load(escrow.id)
 
     async def pay(self, escrow: Escrow, **fields: Any) -> None:
         token = await self.runtime.setu.gateway.transport.token()

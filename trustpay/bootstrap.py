@@ -14,6 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+import admin_web
 from bot import web as bot_web
 from core import jobs
 from core.chain import Anchors, Web3Anchors, redacted_url
@@ -202,6 +203,12 @@ def build_app(runtime: Runtime, *, scheduler: bool = True, bot: bool = True) -> 
         status_page.router,
     ):
         app.include_router(router)
+    app.include_router(
+        admin_web.router(
+            runtime.settings.secret_key.get_secret_value(),
+            secure_cookies=runtime.settings.public_base_url.startswith("https://"),
+        )
+    )
     if runtime.setu.simulator is not None:
         app.include_router(
             runtime.setu.simulator.router(), prefix="/sandbox/setu", include_in_schema=False

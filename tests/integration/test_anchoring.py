@@ -17,13 +17,11 @@ from sqlalchemy import select, text, update
 from core import anchoring, audit, jobs, merkle
 from core.chain import AnchorReceipt, Anchors, ChainError, OnChainRoot
 from core.db.models import Alert, AnchorBatch, Notification, PaymentLog
-from core.escrow import service
-from core.escrow.commands import Confirm
 from core.escrow.states import State
 from tests.integration.test_cli import tamper
 from tests.running import serve, settings_for
 from tests.servers import free_port
-from tests.world import PAYEE, PAYER, World
+from tests.world import World
 
 
 class Ledger:
@@ -289,12 +287,7 @@ async def test_a_real_chain_that_is_down_only_delays_anchoring(db_url: str) -> N
         db_url, chain_rpc_url=f"http://127.0.0.1:{free_port()}", chain_private_key="0x" + "11" * 32
     )
     async for app in serve(settings):
-        escrow = await app.escrow_awaiting_payment(150_000)
-        await app.pay(escrow)
-        await app.wait_state(escrow, State.HELD)
-        for actor in (PAYER, PAYEE):
-            await service.confirm_release(Confirm(actor, escrow.code), app.runtime.deps)
-        await app.wait_state(escrow, State.RELEASED, within=10)
+        await app.escrow_released()
         run = await jobs.anchor_audit_log(app.runtime.deps, app.runtime.anchors)
         assert run.anchored == []
         assert "unreachable" in (run.error or "")

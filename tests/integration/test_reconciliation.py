@@ -12,6 +12,7 @@ import pytest
 
 from core import reconciliation
 from core.escrow.commands import Outcome
+from core.ledger import Kind
 from core.reconciliation import Period, PeriodError
 from tests.fakes import T0
 from tests.integration.test_cli import trustpay
@@ -97,6 +98,10 @@ async def test_the_csv_has_one_row_per_movement(world: World) -> None:
     assert release["time_utc"].startswith(DAY)
 
 
+def test_every_kind_of_ledger_movement_has_a_direction() -> None:
+    assert set(reconciliation.DIRECTIONS) == set(Kind)
+
+
 def test_a_cell_never_starts_a_spreadsheet_formula() -> None:
     movement = reconciliation.Movement(T0, "hold", "in", 100, "ABC123", "=HYPERLINK(1)", "setu")
     found = reconciliation.Report(Period.parse(DAY, DAY), [movement])
@@ -109,6 +114,8 @@ def test_a_cell_never_starts_a_spreadsheet_formula() -> None:
     [
         ("2026-13-01", "2026-12-01", "YYYY-MM-DD"),
         ("yesterday", "today", "YYYY-MM-DD"),
+        ("20261101", "2026-11-02", "YYYY-MM-DD"),
+        ("2026-W44-1", "2026-11-02", "YYYY-MM-DD"),
         ("2026-11-30", "2026-11-01", "ends before it starts"),
         ("2024-01-01", "2026-01-01", "at most 366 days"),
     ],

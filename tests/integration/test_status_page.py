@@ -11,10 +11,9 @@ from pypdf import PdfReader
 
 from core import anchoring
 from core.escrow import service
-from core.escrow.commands import Confirm
 from core.escrow.states import State
 from tests.running import App, serve, settings_for
-from tests.world import PAYEE, PAYEE_VPA, PAYER
+from tests.world import PAYEE, PAYEE_VPA
 
 
 @pytest.fixture
@@ -45,12 +44,7 @@ async def test_awaiting_payment_shows_amount_masked_parties_qr_and_next_step(app
 
 
 async def test_released_shows_the_timeline_and_no_qr(app: App) -> None:
-    escrow = await app.escrow_awaiting_payment(150_000)
-    await app.pay(escrow)
-    await app.wait_state(escrow, State.HELD)
-    for actor in (PAYER, PAYEE):
-        await service.confirm_release(Confirm(actor, escrow.code), app.runtime.deps)
-    await app.wait_state(escrow, State.RELEASED, within=10)
+    escrow = await app.escrow_released()
     status, html = await page(app, escrow.status_token)
     assert status == 200
     assert "Completed — payee paid" in html
