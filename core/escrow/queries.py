@@ -9,6 +9,7 @@ from core import ledger
 from core.db.models import MoneyIntent, User
 from core.db.uow import UnitOfWork
 from core.escrow.codes import normalise_code
+from core.escrow.transfers import PAYOUT_KINDS
 from core.payments.vpa import mask_vpa
 
 
@@ -71,7 +72,7 @@ async def escrow_snapshot(uow: UnitOfWork, code: str) -> dict[str, Any] | None:
             }
             for p in payments
         ],
-        "payouts": [_intent(i) for i in intents if i.kind == "payout"],
+        "payouts": [_intent(i) for i in intents if i.kind in PAYOUT_KINDS],  # with re-payments
         "refunds": [_intent(i) for i in intents if i.kind in ("refund", "return")],
         "ledger": {
             "holding_balance_paise": await ledger.holding_balance(uow.session, escrow.id),
@@ -104,7 +105,7 @@ def _intent(intent: MoneyIntent) -> dict[str, Any]:
         "utr": intent.utr,
         "last_error": intent.last_error,
         "destination": mask_vpa(intent.destination)
-        if intent.kind == "payout" and intent.destination
+        if intent.kind in PAYOUT_KINDS and intent.destination
         else intent.destination,
         "created_at": _time(intent.created_at),
         "completed_at": _time(intent.completed_at),

@@ -17,6 +17,7 @@ from core import crashpoints
 from core.db.models import Alert, Escrow, InboxEvent, LedgerTransaction, MoneyIntent
 from core.escrow import service, support
 from core.escrow.commands import Cancel, Confirm
+from core.escrow.queries import escrow_snapshot
 from core.escrow.states import State
 from tests.running import App, serve, settings_for
 from tests.world import PAYEE, PAYEE_VPA, PAYER
@@ -149,6 +150,13 @@ async def test_a_reversal_after_processed_is_flagged_and_repaid_to_a_new_upi_id(
     await app.until(repaid)
     addresses = [p["fund_account"]["vpa"]["address"] for p in app.rx.payouts()]
     assert addresses == [PAYEE_VPA, "bilal.new@okicici"]
+    async with app.runtime.deps.uow() as uow:  # support sees both, UPI ids masked
+        snapshot = await escrow_snapshot(uow, escrow.code)
+    assert snapshot is not None
+    assert [(p["kind"], p["destination"]) for p in snapshot["payouts"]] == [
+        ("payout", "bi***@okaxis"),
+        ("repayout", "bi***@okicici"),
+    ]
 
 
 async def test_a_short_balance_queues_the_payout_until_money_arrives(app: App) -> None:
