@@ -117,6 +117,11 @@ def genuine_post(request: Request, admin: Admin, form_token: str | None) -> bool
     """
     if not hmac.compare_digest(form_token or "", admin.csrf_token):
         return False
+    return same_site(request)
+
+
+def same_site(request: Request) -> bool:
+    """The browser does not say the request came from another site."""
     if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
         return False
     origin = request.headers.get("origin")

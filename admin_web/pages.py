@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 
 from admin_web import queries, render
-from admin_web.auth import Sessions, SignInRequiredError, genuine_post
+from admin_web.auth import Sessions, SignInRequiredError, genuine_post, same_site
 from admin_web.books import Books
 from admin_web.deps import DepsDep
 from core import people
@@ -54,7 +54,8 @@ def router(secret_key: str, *, secure_cookies: bool) -> APIRouter:
     pages, books = Pages(sessions), Books(sessions)
     admin = APIRouter(prefix="/admin", route_class=AdminRoute, include_in_schema=False)
     admin.add_api_route("/assets/admin.css", stylesheet, methods=["GET"])
-    admin.add_api_route("/login/{token}", pages.login, methods=["GET"])
+    admin.add_api_route("/login/{token}", pages.login_page, methods=["GET"])
+    admin.add_api_route("/login/{token}", pages.login, methods=["POST"])
     admin.add_api_route("/login", pages.sign_in, methods=["GET"])
     admin.add_api_route("/logout", pages.logout, methods=["POST"])
     admin.add_api_route("", pages.escrows, methods=["GET"])
@@ -73,8 +74,20 @@ class Pages:
     def __init__(self, sessions: Sessions) -> None:
         self.sessions = sessions
 
+    async def login_page(self, request: Request, token: str, deps: DepsDep) -> Response:
+        """The one-time link from the bot's /login: a button that signs in. Opening the link
+        does not use it up, so a link preview or a scanner cannot spend it."""
+        telegram_id = await people.admin_token_holder(token, deps) if TOKEN.match(token) else None
+        if telegram_id is None:
+            return render.message(request, 403, "This link no longer works", LINK_EXPIRED)
+        context = {"token": token, "telegram_id": telegram_id}
+        return render.page(request, "sign_in.html", context, admin=None, status=200)
+
     async def login(self, request: Request, token: str, deps: DepsDep) -> Response:
-        """The one-time link from the bot's /login: sign in for 8 hours, then the escrows."""
+        """The sign-in button: use up the link, sign in for 8 hours, then the escrows."""
+        if not same_site(request):
+            text = "Sign in from the button on the page the link opens."
+            return render.message(request, 403, "Request refused", text)
         telegram_id = await people.redeem_admin_token(token, deps) if TOKEN.match(token) else None
         if telegram_id is None:
             return render.message(request, 403, "This link no longer works", LINK_EXPIRED)

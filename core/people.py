@@ -177,6 +177,17 @@ async def admin_login_token(actor: Actor, deps: Deps) -> str:
     return token
 
 
+async def admin_token_holder(token: str, deps: Deps) -> int | None:
+    """Whose sign-in link this is, if it would still work, without using it up (a link
+    preview or a scanner fetching the link must not spend it)."""
+    async with deps.uow() as uow:
+        query = select(AdminToken).where(AdminToken.token_hash == token_hash(token))
+        row = (await uow.session.execute(query)).scalar_one_or_none()
+    if row is None or row.used_at is not None or row.expires_at <= deps.clock.now():
+        return None
+    return row.telegram_id if deps.policy.is_admin(row.telegram_id) else None
+
+
 async def redeem_admin_token(token: str, deps: Deps) -> int | None:
     """The admin's Telegram id if the token is valid, unused and fresh (it is then used up)."""
     now = deps.clock.now()

@@ -37,7 +37,7 @@ async def app(db_url: str) -> AsyncIterator[App]:
 async def admin(app: App) -> AsyncIterator[httpx.AsyncClient]:
     """A browser of its own (its own cookie jar), signed in through a fresh link."""
     async with httpx.AsyncClient(base_url=app.base) as client:
-        response = await client.get(await login_link(app))
+        response = await client.post(await login_link(app))
         assert response.status_code == 303, response.text
         yield client
 
@@ -67,7 +67,13 @@ def codes_listed(html: str) -> list[str]:
 async def test_a_login_link_signs_in_once(app: App) -> None:
     link = await login_link(app)
     async with httpx.AsyncClient(base_url=app.base) as browser:
-        response = await browser.get(link)
+        for _ in range(2):  # opening it (a link preview, a scanner, the admin) does not spend it
+            opened = await browser.get(link)
+            assert opened.status_code == 200
+            assert "<h1>Sign in to TrustPay admin</h1>" in opened.text
+            assert f'<form method="post" action="{link}">' in opened.text
+            assert COOKIE not in opened.headers.get("set-cookie", "")
+        response = await browser.post(link)
         assert response.status_code == 303
         assert response.headers["location"] == "/admin"
         cookie = response.headers["set-cookie"]
@@ -78,10 +84,24 @@ async def test_a_login_link_signs_in_once(app: App) -> None:
         assert page.status_code == 200
         assert "<h1>Escrows</h1>" in page.text
     async with httpx.AsyncClient(base_url=app.base) as other:
-        again = await other.get(link)
-        assert again.status_code == 403
-        assert EXPIRED in again.text
-        assert COOKIE not in again.headers.get("set-cookie", "")
+        for used in (await other.get(link), await other.post(link)):
+            assert used.status_code == 403
+            assert EXPIRED in used.text
+            assert COOKIE not in used.headers.get("set-cookie", "")
+
+
+@pytest.mark.parametrize(
+    "headers", [{"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}]
+)
+async def test_signing_in_from_another_site_is_refused_and_keeps_the_link(
+    app: App, headers: dict[str, str]
+) -> None:
+    link = await login_link(app)
+    async with httpx.AsyncClient(base_url=app.base) as browser:
+        refused = await browser.post(link, headers=headers)
+        assert refused.status_code == 403
+        assert COOKIE not in refused.headers.get("set-cookie", "")
+        assert (await browser.post(link)).status_code == 303  # still unused
 
 
 async def test_an_expired_link_is_refused(app: App) -> None:
@@ -90,9 +110,12 @@ async def test_an_expired_link_is_refused(app: App) -> None:
         past = datetime.now(UTC) - timedelta(seconds=1)
         await uow.session.execute(update(AdminToken).values(expires_at=past))
         await uow.commit()
-    response = await app.http.get(f"{app.base}{link}")
-    assert response.status_code == 403
-    assert EXPIRED in response.text
+    for response in (
+        await app.http.get(f"{app.base}{link}"),
+        await app.http.post(f"{app.base}{link}"),
+    ):
+        assert response.status_code == 403
+        assert EXPIRED in response.text
 
 
 @pytest.mark.parametrize("token", ["nope", "A" * 43, "x" * 300, "<script>alert(1)</script>"])
@@ -149,6 +172,7 @@ async def test_an_admin_removed_from_the_list_loses_access(
     assert (await admin.get("/admin/reconciliation")).status_code == 401
     async with httpx.AsyncClient(base_url=app.base) as browser:
         assert (await browser.get(unused)).status_code == 403
+        assert (await browser.post(unused)).status_code == 403
 
 
 async def test_signing_out_ends_the_session(app: App, admin: httpx.AsyncClient) -> None:
