@@ -74,6 +74,8 @@ class TelegramNotifier:
 
     def _push(self, lang: str, kind: str, view: EscrowView, payload: dict[str, Any]) -> str | None:
         key = f"notify.{kind}"
+        if has(f"{key}.{view.role}"):  # the person the money goes to is told "you"
+            key = f"{key}.{view.role}"
         if not has(key):
             return None
         other = view.payee_name if view.role == "payer" else view.payer_name

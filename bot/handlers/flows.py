@@ -102,11 +102,11 @@ async def _summary(update: Update, context: BotContext, draft: people.Draft, lan
     """Step 5: everything at once, then Create / Start over / Never mind."""
     amount = int(draft.data["amount_paise"])
     upi = draft.data.get("upi_id")
-    role_name = t(lang, "btn.role_payer" if draft.data["role"] == Role.PAYER else "btn.role_payee")
+    role = "payer" if draft.data["role"] == Role.PAYER else "payee"
     text = t(
         lang,
         "create.summary",
-        role_name=role_name.split(" ", 1)[-1],
+        role_line=Html(t(lang, f"create.summary_{role}")),
         amount=money(amount),
         description=draft.data["description"],
         upi_line=Html(t(lang, "create.summary_upi", upi=mask_vpa(upi)) if upi else ""),

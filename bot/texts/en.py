@@ -5,7 +5,7 @@ TEXTS: dict[str, str] = {
     "start.welcome": (
         "👋 <b>Welcome to TrustPay</b>, {name}!\n\n"
         "TrustPay holds the money when you trade with someone you don't know:\n"
-        "1. One of you opens an escrow and shares its 6-letter code.\n"
+        "1. One of you opens an escrow and shares its 6-character code.\n"
         "2. The payer pays by UPI. We hold the money safely.\n"
         "3. When both of you confirm, the payee is paid. If the deal falls through, "
         "the payer gets a refund.\n\n"
@@ -31,7 +31,7 @@ TEXTS: dict[str, str] = {
     "language.set": "Done — I'll speak English.",
     "unknown_command": "I don't know that command. Send /help to see what I can do.",
     "not_understood": (
-        "I'm not sure what you mean. Send a 6-letter code to join an escrow, "
+        "I'm not sure what you mean. Send a 6-character code to join an escrow, "
         "or /help to see what I can do."
     ),
     "slow_down": "You're going a bit fast — please wait a few seconds and try again.",
@@ -109,13 +109,15 @@ TEXTS: dict[str, str] = {
     "btn.use_saved_upi": "Use {upi}",
     "create.summary": (
         "<b>Please check:</b>\n"
-        "You are the <b>{role_name}</b>\n"
+        "{role_line}\n"
         "Amount: <b>{amount}</b>\n"
         "For: {description}\n"
         "{upi_line}"
         "Our fee: {fee} (taken from the payout; refunds are free)\n\nCreate this escrow?"
     ),
     "create.summary_upi": "Paid to: {upi}\n",
+    "create.summary_payer": "You <b>pay</b> (you are the payer)",
+    "create.summary_payee": "You <b>receive the money</b> (you are the payee)",
     "btn.create": "✅ Create escrow",
     "btn.start_over": "↩️ Start over",
     "create.cancelled": "OK, nothing was created.",
@@ -131,7 +133,7 @@ TEXTS: dict[str, str] = {
     "btn.share": "📤 Share with the other person",
     "share.text": "Join my TrustPay escrow {name} for {amount}: code {code}",
     # --- joining ---
-    "join.usage": "Send <code>/join CODE</code> with the 6-letter code you were given.",
+    "join.usage": "Send <code>/join CODE</code> with the 6-character code you were given.",
     "join.ask_upi": (
         "You're joining <b>{name}</b> ({amount}) as the one who <b>receives</b> the money.\n"
         "Which UPI id should receive it? e.g. <code>name@okaxis</code>"
@@ -246,6 +248,12 @@ TEXTS: dict[str, str] = {
     "notify.refunding": "↩️ Refunding {amount} for {name} ({code})…",
     "notify.released": "🎉 <b>Done!</b> {payout} was paid to the payee for {name} ({code}). UTR: {utr}",
     "notify.refunded": "↩️ {amount} was refunded to the payer for {name} ({code}). UTR: {utr}",
+    # said to the person the money goes to, instead of the line above without ".payee"/".payer"
+    "notify.releasing.payee": "💸 Paying {payout} to your UPI id for {name} ({code})…",
+    "notify.released.payee": (
+        "🎉 <b>Done!</b> {payout} was paid to your UPI id for {name} ({code}). UTR: {utr}"
+    ),
+    "notify.refunded.payer": "↩️ {amount} was refunded to you for {name} ({code}). UTR: {utr}",
     "notify.split": "⚖️ Support settled {name} ({code}): {payout} to the payee, the rest refunded to the payer.",
     "notify.payment_failed": "❌ Your payment for {name} didn't go through: {reason}. You can try again.",
     "notify.payment_returned": (

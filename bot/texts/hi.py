@@ -100,13 +100,15 @@ TEXTS: dict[str, str] = {
     "btn.use_saved_upi": "{upi} इस्तेमाल करें",
     "create.summary": (
         "<b>कृपया जाँच लें:</b>\n"
-        "आप <b>{role_name}</b> हैं\n"
+        "{role_line}\n"
         "राशि: <b>{amount}</b>\n"
         "किसके लिए: {description}\n"
         "{upi_line}"
         "हमारी फ़ीस: {fee} (भुगतान में से कटेगी; रिफ़ंड मुफ़्त)\n\nयह एस्क्रो खोलें?"
     ),
     "create.summary_upi": "भुगतान यहाँ होगा: {upi}\n",
+    "create.summary_payer": "आप <b>भुगतान करेंगे</b>",
+    "create.summary_payee": "आपको <b>पैसे मिलेंगे</b>",
     "btn.create": "✅ एस्क्रो खोलें",
     "btn.start_over": "↩️ फिर से शुरू करें",
     "create.cancelled": "ठीक है, कुछ नहीं बनाया गया।",
@@ -232,6 +234,11 @@ TEXTS: dict[str, str] = {
     "notify.refunding": "↩️ {name} ({code}) के लिए {amount} लौटाए जा रहे हैं…",
     "notify.released": "🎉 <b>पूरा हुआ!</b> {name} ({code}) के लिए पाने वाले को {payout} भेज दिए गए। UTR: {utr}",
     "notify.refunded": "↩️ {name} ({code}) के लिए भुगतान करने वाले को {amount} लौटा दिए गए। UTR: {utr}",
+    "notify.releasing.payee": "💸 {name} ({code}) के लिए आपकी UPI id पर {payout} भेजे जा रहे हैं…",
+    "notify.released.payee": (
+        "🎉 <b>पूरा हुआ!</b> {name} ({code}) के लिए आपकी UPI id पर {payout} भेज दिए गए। UTR: {utr}"
+    ),
+    "notify.refunded.payer": "↩️ {name} ({code}) के लिए आपको {amount} लौटा दिए गए। UTR: {utr}",
     "notify.split": "⚖️ सपोर्ट ने {name} ({code}) का फ़ैसला किया: पाने वाले को {payout}, बाक़ी भुगतान करने वाले को वापस।",
     "notify.payment_failed": "❌ {name} के लिए आपका भुगतान नहीं हुआ: {reason}। आप फिर कोशिश कर सकते हैं।",
     "notify.payment_returned": (

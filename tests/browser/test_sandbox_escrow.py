@@ -116,8 +116,8 @@ async def test_a_newcomer_finishes_an_escrow_in_the_browser(app: App, browser: B
     await tap(page, "bob", "Delivered")
     await tap(page, "alice", "Release money")
     await tap(page, "alice", "Yes, release")
-    for person in ("alice", "bob"):
-        await expect(bot_says(page, person, "was paid to the payee")).to_be_visible()
+    await expect(bot_says(page, "alice", "₹1,485 was paid to the payee")).to_be_visible()
+    await expect(bot_says(page, "bob", "₹1,485 was paid to your UPI id")).to_be_visible()
     await screens.shot(page, "released")
 
     escrow = await app.load(1)

@@ -79,8 +79,8 @@ async def test_two_strangers_complete_an_escrow_in_chat_alone(chat: Chat) -> Non
     await chat.click(ALICE, ask, "Yes, release")
     await chat.app.wait_state(await escrow(chat, code), State.RELEASED)
     await chat.settle()
-    for person in (ALICE, BOB):
-        assert any("was paid to the payee" in t and "UTR" in t for t in chat.texts(person))
+    for person, said in ((ALICE, "was paid to the payee"), (BOB, "was paid to your UPI id")):
+        assert any(said in t and "UTR" in t for t in chat.texts(person))
         assert "completed" in card(chat, person, code)["text"]
 
 
@@ -117,6 +117,7 @@ async def test_the_guided_create_flow_with_buttons(chat: Chat) -> None:
     [summary] = await chat.say(BOB, "bilal.k@okaxis")
     assert "₹1,500.50" in summary["text"]
     assert "🏍️" in summary["text"]
+    assert "You receive the money (you are the payee)" in summary["text"]
     created = await chat.click(BOB, summary, "Create escrow")
     assert created is None
     code = code_in(next(m for m in chat.from_bot(BOB) if "is open" in (m["text"] or ""))["text"])
@@ -142,7 +143,8 @@ async def test_cancel_after_payment_refunds_the_payer(chat: Chat) -> None:
     await chat.click(BOB, chat.message(BOB, bob_card["message_id"]), "Yes, cancel")
     await chat.app.wait_state(await escrow(chat, code), State.REFUNDED, within=10)
     await chat.settle()
-    assert any("was refunded to the payer" in t for t in chat.texts(ALICE))
+    assert any("was refunded to you" in t for t in chat.texts(ALICE))
+    assert any("was refunded to the payer" in t for t in chat.texts(BOB))
 
 
 async def test_a_dispute_with_evidence_is_split_by_support(chat: Chat) -> None:
@@ -253,7 +255,7 @@ async def test_support_commands_are_refused_to_everyone_else(chat: Chat) -> None
         ("/create 99999999 Phone", "largest escrow is ₹1,00,000"),
         ("/create 1500", "say what the deal is for"),
         ("/create 1500 " + "x" * 300, "under 200 characters"),
-        ("/join", "6-letter code"),
+        ("/join", "6-character code"),
         ("/join ZZ", "isn't one"),
         ("/join ZZZZZZ", "can't find an escrow"),
         ("/status NOPE12", "isn't one"),
