@@ -239,12 +239,13 @@ async def test_deleting_an_entry_names_the_gap(anchored: World, chain: Ledger, d
 
 @pytest.mark.breaks_invariants
 async def test_inserting_an_entry_is_caught(anchored: World, chain: Ledger, db_url: str) -> None:
+    forged_prev, forged = (hashlib.sha256(text).hexdigest() for text in (b"prev", b"forged"))
     tamper(db_url, "UPDATE payment_log SET id = id + 1000 WHERE id > 2")
     tamper(
         db_url,
         "INSERT INTO payment_log (id, escrow_id, event_type, status, payload, created_at, "
         "prev_hash, hash) SELECT 3, escrow_id, event_type, status, payload, created_at, "
-        "'f' || substr(prev_hash, 2), 'f' || substr(hash, 2) FROM payment_log WHERE id = 2",
+        f"'{forged_prev}', '{forged}' FROM payment_log WHERE id = 2",
     )
     found = await problems(anchored, chain)
     assert found[0].startswith("payment_log #3:")
