@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from importlib import resources
 
 from fpdf import FPDF
 from sqlalchemy import select
@@ -19,7 +19,6 @@ from core.escrow.views import EscrowView, build_view
 from core.money import format_inr
 
 IST = timezone(timedelta(hours=5, minutes=30), "IST")
-FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,73 +83,147 @@ async def receipt_facts(escrow_id: int, deps: Deps) -> ReceiptFacts | None:
     )
 
 
-def render(facts: ReceiptFacts) -> bytes:
-    """The receipt as PDF bytes (A5, one page)."""
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "TrustPay escrow receipt",
+        "escrow": "Escrow",
+        "for": "For",
+        "status": "Status",
+        "amount": "Amount",
+        "fee": "Fee",
+        "payer": "Payer",
+        "payee": "Payee",
+        "opened": "Opened",
+        "paid": "Paid",
+        "rrn": "Payment RRN",
+        "closed": "Closed",
+        "payout": "Payout",
+        "repayout": "Payout again",
+        "refund": "Refund",
+        "return": "Returned",
+        "audit_hash": "Audit hash",
+        "audit_entries": "Audit entries",
+        "generated": "Generated",
+        "note": (
+            "The audit hash identifies this escrow's last entry in TrustPay's hash-chained "
+            "payment log; anyone can check it against the anchored roots."
+        ),
+    },
+    "hi": {
+        "title": "TrustPay एस्क्रो रसीद",
+        "escrow": "एस्क्रो",
+        "for": "किसके लिए",
+        "status": "स्थिति",
+        "amount": "राशि",
+        "fee": "फ़ीस",
+        "payer": "भुगतान करने वाला",
+        "payee": "पैसे पाने वाला",
+        "opened": "खुला",
+        "paid": "भुगतान हुआ",
+        "rrn": "भुगतान RRN",
+        "closed": "बंद हुआ",
+        "payout": "पाने वाले को भेजा",
+        "repayout": "दोबारा भुगतान",
+        "refund": "रिफ़ंड",
+        "return": "लौटाया गया",
+        "audit_hash": "ऑडिट हैश",
+        "audit_entries": "ऑडिट एंट्री",
+        "generated": "बनाई गई",
+        "state.AWAITING_PARTNER": "दूसरे व्यक्ति का इंतज़ार",
+        "state.AWAITING_PAYMENT": "भुगतान का इंतज़ार",
+        "state.HELD": "पैसे सुरक्षित जमा",
+        "state.RELEASING": "पाने वाले को भुगतान हो रहा है",
+        "state.RELEASED": "पूरा हुआ — पाने वाले को भुगतान हो गया",
+        "state.REFUNDING": "रिफ़ंड हो रहा है",
+        "state.REFUNDED": "रिफ़ंड हो गया",
+        "state.CANCELLED": "रद्द",
+        "state.EXPIRED": "समय सीमा समाप्त",
+        "state.DISPUTED": "विवाद में",
+        "state.SPLIT": "सपोर्ट ने बाँट दिया",
+        "note": (
+            "ऑडिट हैश TrustPay के हैश-चेन वाले भुगतान लॉग में इस एस्क्रो की आख़िरी एंट्री "
+            "है; कोई भी इसे ब्लॉकचेन पर दर्ज रूट से मिला सकता है।"
+        ),
+    },
+}
+FONTS = resources.files("core") / "fonts"  # Noto Sans + Noto Sans Devanagari (OFL, bundled)
+
+
+def render(facts: ReceiptFacts, lang: str = "en") -> bytes:
+    """The receipt as PDF bytes (A5, one page), labelled in `lang` ("en" or "hi"). Text in
+    Latin and Devanagari (names, descriptions) is drawn with the bundled Noto fonts, shaped
+    by HarfBuzz so Hindi conjuncts and vowel signs come out right; emoji are left out."""
+    words = LABELS.get(lang, LABELS["en"])
     pdf = FPDF(format=(148, 210))  # A5 in mm
     pdf.set_auto_page_break(auto=True, margin=12)
+    with resources.as_file(FONTS / "NotoSans-Regular.ttf") as latin:
+        pdf.add_font("NotoSans", fname=str(latin))
+    with resources.as_file(FONTS / "NotoSansDevanagari-Regular.ttf") as devanagari:
+        pdf.add_font("NotoDevanagari", fname=str(devanagari))
+    pdf.set_fallback_fonts(["NotoDevanagari"])
+    pdf.set_text_shaping(True)
     pdf.add_page()
-    font = _font(pdf)
     view = facts.view
-    pdf.set_font(font, size=16)
-    pdf.cell(0, 10, "TrustPay escrow receipt", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(font, size=10)
+    pdf.set_font("NotoSans", size=16)
+    pdf.cell(0, 10, _printable(words["title"]), new_x="LMARGIN", new_y="NEXT")
     rows = [
-        ("Escrow", f"{view.name} ({view.code})"),
-        ("For", view.description),
-        ("Status", view.state.replace("_", " ").title()),
-        ("Amount", _rupees(view.amount_paise, font)),
-        ("Fee", _rupees(view.fee_paise, font)),
-        ("Payer", view.payer_name or "-"),
-        ("Payee", f"{view.payee_name or '-'} {view.payee_upi or ''}".strip()),
-        ("Opened", _time(view.created_at)),
-        ("Paid", _time(facts.paid_at)),
-        ("Payment RRN", facts.payment_rrn or "-"),
-        ("Closed", _time(view.closed_at)),
+        (words["escrow"], f"{view.name} ({view.code})"),
+        (words["for"], view.description),
+        (words["status"], words.get(f"state.{view.state}", view.state.replace("_", " ").title())),
+        (words["amount"], format_inr(view.amount_paise)),
+        (words["fee"], format_inr(view.fee_paise)),
+        (words["payer"], view.payer_name or "-"),
+        (words["payee"], f"{view.payee_name or '-'} {view.payee_upi or ''}".strip()),
+        (words["opened"], _time(view.created_at)),
+        (words["paid"], _time(facts.paid_at)),
+        (words["rrn"], facts.payment_rrn or "-"),
+        (words["closed"], _time(view.closed_at)),
     ]
     rows += [
-        (f"{kind.title()} ({status})", f"{_rupees(paise, font)}  UTR {utr or '-'}")
+        (
+            words.get(kind, kind) + ("" if status == "succeeded" else f" ({status})"),
+            f"{format_inr(paise)}  UTR {utr or '-'}",
+        )
         for kind, paise, status, utr in facts.transfers
     ]
     rows += [
-        ("Audit hash", facts.audit_hash or "-"),
-        ("Audit entries", str(facts.audit_entries)),
-        ("Generated", _time(facts.generated_at)),
+        (words["audit_hash"], facts.audit_hash or "-"),
+        (words["audit_entries"], str(facts.audit_entries)),
+        (words["generated"], _time(facts.generated_at)),
     ]
     for label, value in rows:
-        pdf.set_font(font, size=9)
-        pdf.cell(32, 6, label)
-        pdf.multi_cell(0, 6, _printable(value, font), new_x="LMARGIN", new_y="NEXT")
+        _font(pdf, 9)
+        pdf.cell(38, 6, _printable(label))
+        _font(pdf, 9)
+        pdf.multi_cell(0, 6, _printable(value), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    pdf.set_font(font, size=7)
-    pdf.multi_cell(
-        0,
-        4,
-        "The audit hash identifies this escrow's last entry in TrustPay's "
-        "hash-chained payment log; anyone can check it against the anchored roots.",
-    )
+    _font(pdf, 7)
+    pdf.multi_cell(0, 4, _printable(words["note"]))
     return bytes(pdf.output())
 
 
-def _font(pdf: FPDF) -> str:
-    """DejaVu Sans when installed (rupee sign, accents); else the built-in Latin-1 Helvetica."""
-    for folder in FONT_DIRS:
-        regular = folder / "DejaVuSans.ttf"
-        if regular.exists():
-            pdf.add_font("DejaVu", fname=str(regular))
-            return "DejaVu"
-    return "Helvetica"
+def _font(pdf: FPDF, size: int) -> None:
+    """Noto Sans at `size`, for sure: after a run in the fallback (Devanagari) font, fpdf2
+    thinks Noto Sans is still set and would skip setting it again at the right size."""
+    pdf.set_font("NotoDevanagari", size=size)
+    pdf.set_font("NotoSans", size=size)
 
 
-def _rupees(paise: int, font: str) -> str:
-    text = format_inr(paise)
-    return text if font == "DejaVu" else text.replace("₹", "INR ")
+def _printable(text: str) -> str:
+    """What the two fonts can draw: Latin, Devanagari, the rupee sign and punctuation. Emoji
+    and other scripts are left out (they would be empty boxes)."""
+    return "".join(ch for ch in text if _drawable(ord(ch))).strip()
 
 
-def _printable(text: str, font: str) -> str:
-    """Characters the font cannot draw (Devanagari, emoji) become "?" rather than failing."""
-    if font == "DejaVu":
-        return "".join(ch if ord(ch) < 0x0900 or 0x2000 <= ord(ch) < 0x2400 else "?" for ch in text)
-    return text.encode("latin-1", "replace").decode("latin-1")
+def _drawable(point: int) -> bool:
+    return (
+        point < 0x0250  # Latin, Latin-1, Latin Extended
+        or 0x0900 <= point <= 0x097F  # Devanagari
+        or 0xA8E0 <= point <= 0xA8FF  # Devanagari Extended
+        or 0x200B <= point <= 0x206F  # joiners and general punctuation
+        or 0x20A0 <= point <= 0x20CF  # currency signs (₹)
+        or 0x2100 <= point <= 0x214F  # letterlike symbols
+    ) and point not in (0xFE0F,)
 
 
 def _time(moment: datetime | None) -> str:

@@ -110,13 +110,20 @@ def _audit_line(words: dict[str, str], anchor: AuditAnchor | None) -> str | None
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}, 404: {"description": "Unknown token"}},
 )
-async def receipt(token: str, deps: DepsDep) -> Response:
-    """The escrow's PDF receipt: code, amounts, UTR / RRN, times and the audit hash."""
+async def receipt(
+    token: str,
+    deps: DepsDep,
+    lang: Annotated[str | None, Query(max_length=5)] = None,
+    accept_language: Annotated[str | None, Header()] = None,
+) -> Response:
+    """The escrow's PDF receipt: code, amounts, UTR / RRN, times and the audit hash; in
+    English or Hindi, chosen as for the page."""
     status = await status_for_token(token, deps) if TOKEN.match(token) else None
     facts = await receipts.receipt_facts(status.view.id, deps) if status else None
     if facts is None:
         return Response("No such escrow.", status_code=404, headers=HEADERS)
-    pdf = await asyncio.to_thread(receipts.render, facts)  # CPU work off the event loop
+    language = pick_language(lang, accept_language)
+    pdf = await asyncio.to_thread(receipts.render, facts, language)  # off the event loop
     disposition = f'attachment; filename="trustpay-{facts.view.code}.pdf"'
     return Response(
         pdf,

@@ -5,6 +5,7 @@ state in the database; a button that no longer applies gets a polite answer and 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -294,8 +295,9 @@ async def send_receipt(update: Update, context: BotContext, view: EscrowView) ->
     if facts is None or chat is None:
         return
     lang = await language(update, context)
+    pdf = await asyncio.to_thread(receipts.render, facts, lang)  # CPU work off the event loop
     await chat.send_document(
-        receipts.render(facts),
+        pdf,
         filename=f"trustpay-{view.code}.pdf",
         caption=t(lang, "receipt.caption", name=view.name, code=view.code),
         parse_mode=ParseMode.HTML,

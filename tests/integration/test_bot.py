@@ -9,6 +9,7 @@ import io
 from collections.abc import AsyncIterator
 
 import pytest
+from pypdf import PdfReader
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.db.models import Escrow
@@ -185,6 +186,12 @@ async def test_everything_in_hindi_after_choosing_it(chat: Chat) -> None:
     assert "खुल गया" in created[0]["text"]
     wrong = await chat.say(ALICE, "/create 0 कुछ")
     assert "शून्य" in wrong[0]["text"]
+    code = code_in(created[0]["text"])
+    [document] = [m for m in await chat.say(ALICE, f"/receipt {code}") if m["document"]]
+    pdf = chat.sandbox.file(document["document"]["url"].rsplit("/", 1)[-1])
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "TrustPay एस्क्रो रसीद" in text  # the receipt in her language
+    assert "पुरानी" in text  # and her Hindi description drawn, not "?"
 
 
 # --- forgery and stale buttons -------------------------------------------------------------------

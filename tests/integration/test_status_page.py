@@ -8,8 +8,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import update
 
 from core import anchoring
+from core.db.models import Escrow
 from core.escrow import service
 from core.escrow.states import State
 from tests.running import App, serve, settings_for
@@ -59,6 +61,26 @@ async def test_released_shows_the_timeline_and_no_qr(app: App) -> None:
     ]
     assert "₹1,485" in html  # what the payee got after the 1% fee
     assert 'http-equiv="refresh"' not in html  # finished: nothing will change
+
+
+async def test_the_receipt_speaks_hindi_and_draws_devanagari(app: App) -> None:
+    escrow = await app.escrow_awaiting_payment(150_000)
+    async with app.runtime.deps.uow() as uow:  # a description as people write them
+        await uow.session.execute(
+            update(Escrow).where(Escrow.id == escrow.id).values(description="पुरानी साइकिल 🚲")
+        )
+        await uow.commit()
+    response = await app.http.get(
+        f"{app.base}/e/{escrow.status_token}/receipt.pdf", params={"lang": "hi"}
+    )
+    assert response.status_code == 200
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    # (text pulled back out of shaped Devanagari is approximate: check whole words only)
+    for expected in ("TrustPay एस्क्रो रसीद", "पुरानी", "₹1,500", "RRN", escrow.code):
+        assert expected in text, expected
+    assert b"NotoSansDevanagari" in response.content  # the bundled font is embedded
+    _, page_hi = await page(app, escrow.status_token, lang="hi")
+    assert f"/e/{escrow.status_token}/receipt.pdf?lang=hi" in page_hi
 
 
 async def test_the_page_shows_where_the_escrows_record_is_anchored(app: App) -> None:
