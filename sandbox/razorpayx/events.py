@@ -7,21 +7,12 @@ entity as it was then. The event id is fixed per event: retries and duplicates s
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 from sandbox.razorpayx import ids
 from sandbox.razorpayx.models import Json, Payout, Validation
 from sandbox.razorpayx.states import SETTLED
 from sandbox.razorpayx.views import payout_view, validation_view
-
-
-@dataclass(frozen=True)
-class Event:
-    event_id: str
-    event_type: str
-    resource_key: str  # events of one entity share it (reordering works within one)
-    terminal: bool  # no further event is expected for the entity
-    body: bytes
+from sandbox.webhooks import Event
 
 
 def _event(

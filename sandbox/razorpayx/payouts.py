@@ -14,10 +14,11 @@ from sandbox.razorpayx import directory, ids, states
 from sandbox.razorpayx.bodies import PayoutBody
 from sandbox.razorpayx.config import SimulatorConfig
 from sandbox.razorpayx.errors import BadRequestError
-from sandbox.razorpayx.events import Event, payout_event
+from sandbox.razorpayx.events import payout_event
 from sandbox.razorpayx.models import FundAccount, Payout
 from sandbox.razorpayx.runtime import Runtime, unix
 from sandbox.razorpayx.store import Store
+from sandbox.webhooks import Event
 
 Emit = Callable[[Sequence[Event]], None]
 Started = Callable[[Payout], None]

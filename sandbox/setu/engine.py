@@ -11,12 +11,12 @@ import httpx
 
 from sandbox.setu import refunds
 from sandbox.setu.auth import Tokens
-from sandbox.setu.events import Event
 from sandbox.setu.models import Refund
 from sandbox.setu.runtime import Runtime
 from sandbox.setu.store import Store
 from sandbox.setu.views import Json, instance_view, payment_view, refund_view
 from sandbox.setu.webhooks import WebhookDispatcher
+from sandbox.webhooks import Event
 
 
 class Engine:

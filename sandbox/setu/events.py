@@ -7,24 +7,15 @@ status as it was then.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
 from sandbox.setu import ids
 from sandbox.setu.models import TERMINAL_PAYMENT, TERMINAL_REFUND, Payment, Refund, Verification
 from sandbox.setu.timestamps import rfc3339
 from sandbox.setu.views import Json, compact, payment_view, refund_view, verification_view
+from sandbox.webhooks import Event
 
 _REFUND_EVENT = {"success": "successful"}  # Setu names the event `successful`, the status `success`
-
-
-@dataclass(frozen=True)
-class Event:
-    event_id: str
-    event_type: str
-    resource_key: str  # events of one resource share it (reordering works within one)
-    terminal: bool  # the resource will not change again
-    body: bytes
 
 
 def _event(

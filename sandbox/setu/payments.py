@@ -11,9 +11,10 @@ from datetime import datetime
 from sandbox.setu import ids
 from sandbox.setu.bodies import PayBody
 from sandbox.setu.errors import BadRequestError
-from sandbox.setu.events import Event, payment_event
+from sandbox.setu.events import payment_event
 from sandbox.setu.models import Instance, Payment, Reason
 from sandbox.setu.store import Store
+from sandbox.webhooks import Event
 
 ACCOUNT_TYPES = frozenset({"SAVINGS", "CURRENT", "CREDIT"})
 NPCI_SUCCESS = "00"

@@ -11,9 +11,10 @@ from datetime import datetime
 from sandbox.setu import ids
 from sandbox.setu.bodies import MockRefundBody, RefundBody
 from sandbox.setu.errors import BadRequestError
-from sandbox.setu.events import Event, refund_event
+from sandbox.setu.events import refund_event
 from sandbox.setu.models import Reason, Refund
 from sandbox.setu.store import Store
+from sandbox.webhooks import Event
 
 DEFAULT_ERR_CODE = "refund-failed"
 

@@ -6,9 +6,10 @@ from datetime import datetime
 
 from sandbox.setu import ids
 from sandbox.setu.bodies import MockVerifyBody, VerifyBody
-from sandbox.setu.events import Event, verification_event
+from sandbox.setu.events import verification_event
 from sandbox.setu.models import Reason, Verification
 from sandbox.setu.store import Store
+from sandbox.webhooks import Event
 
 REASONS: dict[str, Reason] = {
     "invalid": {"code": "invalid-vpa", "desc": "the customer vpa does not exist"},

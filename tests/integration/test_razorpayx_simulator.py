@@ -27,8 +27,8 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import Response
 
+from sandbox import webhooks as simulator_webhooks
 from sandbox.razorpayx import RazorpayXSimulator, SimulatorConfig, sign
-from sandbox.razorpayx import webhooks as simulator_webhooks
 from tests.servers import Swap, free_port, serving
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
