@@ -10,36 +10,23 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import os
-import shutil
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, expect
 
 from core import people
 from core.db.models import Alert, Escrow
-from core.escrow import service
-from core.escrow.commands import Confirm
 from core.escrow.states import State
 from core.reconciliation import CSV_COLUMNS
+from tests.browser.chromium import STEP, Screens, no_sideways_scroll, require_chromium
 from tests.databases import SqliteTemplate
 from tests.running import App, serve, settings_for
-from tests.world import ADMIN, PAYEE, PAYER
+from tests.world import ADMIN
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = Path(os.environ.get("TRUSTPAY_ARTIFACTS", ROOT / "test-artifacts")) / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-STEP = 15_000  # ms
-
-if not Path(CHROMIUM).exists():
-    REASON = "Chromium is not installed (apt-get install chromium); .ci/run installs it"
-    if os.environ.get("TRUSTPAY_CI"):
-        raise RuntimeError(f"browser tests cannot run in CI: {REASON}")
-    pytest.skip(REASON, allow_module_level=True)
-expect.set_options(timeout=STEP)
+require_chromium()
 
 
 @pytest.fixture
@@ -49,37 +36,10 @@ async def app(sqlite_template: SqliteTemplate, tmp_path: Path) -> AsyncIterator[
         yield running
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
-        yield launched
-        await launched.close()
-
-
-class Screens:
-    def __init__(self, name: str) -> None:
-        self.folder = ARTIFACTS / name
-        shutil.rmtree(self.folder, ignore_errors=True)
-        self.folder.mkdir(parents=True)
-        self.count = 0
-
-    async def shot(self, page: Page, what: str) -> None:
-        self.count += 1
-        await page.screenshot(path=self.folder / f"{self.count:02d}-{what}.png", full_page=True)
-
-
 async def some_escrows(app: App) -> Escrow:
     """One released escrow with a fee, one held, one waiting for payment, and an open alert."""
     deps = app.runtime.deps
-    done = await app.escrow_awaiting_payment(150_000)
-    await app.pay(done)
-    await app.wait_state(done, State.HELD)
-    for actor in (PAYER, PAYEE):
-        await service.confirm_release(Confirm(actor, done.code), deps)
-    await app.wait_state(done, State.RELEASED, within=10)
+    done = await app.escrow_released(150_000)
     async with deps.uow() as uow:
         uow.alerts.add(
             Alert(
@@ -95,11 +55,6 @@ async def some_escrows(app: App) -> Escrow:
     await app.wait_state(held, State.HELD)
     await app.escrow_awaiting_payment(9_99_900)
     return await app.load(done.id)
-
-
-async def no_sideways_scroll(page: Page) -> None:
-    overflow = await page.evaluate("document.documentElement.scrollWidth - innerWidth")
-    assert overflow <= 0, f"{page.url} is {overflow}px too wide"
 
 
 async def test_an_admin_signs_in_reconciles_and_downloads_the_csv(

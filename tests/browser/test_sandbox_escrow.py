@@ -9,31 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import io
-import os
 import re
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 from pypdf import PdfReader
 
 from core.escrow.states import State
+from tests.browser.chromium import STEP, Screens, no_sideways_scroll, require_chromium
 from tests.databases import SqliteTemplate
 from tests.running import App, serve, settings_for
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = Path(os.environ.get("TRUSTPAY_ARTIFACTS", ROOT / "test-artifacts")) / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-STEP = 15_000  # ms: a generous wait for one step (the outbox paces chats at 1 message/s)
-
-if not Path(CHROMIUM).exists():
-    REASON = "Chromium is not installed (apt-get install chromium); .ci/run installs it"
-    if os.environ.get("TRUSTPAY_CI"):
-        raise RuntimeError(f"browser tests cannot run in CI: {REASON}")
-    pytest.skip(REASON, allow_module_level=True)
-expect.set_options(timeout=STEP)
+require_chromium()
 
 
 @pytest.fixture
@@ -41,28 +30,6 @@ async def app(sqlite_template: SqliteTemplate, tmp_path: Path) -> AsyncIterator[
     settings = settings_for(sqlite_template.copy_to(tmp_path), fee_bps=100)
     async for running in serve(settings, scheduler=True):  # the outbox drains on its timer
         yield running
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
-        yield launched
-        await launched.close()
-
-
-class Screens:
-    def __init__(self, name: str) -> None:
-        self.folder = ARTIFACTS / name
-        shutil.rmtree(self.folder, ignore_errors=True)
-        self.folder.mkdir(parents=True)
-        self.count = 0
-
-    async def shot(self, page: Page, what: str) -> None:
-        self.count += 1
-        await page.screenshot(path=self.folder / f"{self.count:02d}-{what}.png", full_page=True)
 
 
 async def say(page: Page, person: str, text: str) -> None:
@@ -159,6 +126,5 @@ async def test_the_page_reads_well_on_a_phone(app: App, browser: Browser) -> Non
     await page.goto(f"{app.base}/sandbox")
     await say(page, "alice", "/start")
     await expect(bot_says(page, "alice", "Welcome")).to_be_visible(timeout=STEP)
-    overflow = await page.evaluate("document.documentElement.scrollWidth - innerWidth")
-    assert overflow <= 0  # nothing sticks out sideways
+    await no_sideways_scroll(page)  # nothing sticks out sideways
     await screens.shot(page, "start")
