@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import Alert, Escrow, PaymentLog
+from core.db.repositories import Alerts, Escrows
 from core.escrow.states import State
 
 PER_PAGE = 50
@@ -71,26 +72,17 @@ async def list_escrows(
 
 async def count_by_state(session: AsyncSession) -> dict[State, int]:
     """Every state, in lifecycle order, with how many escrows are in it (zero included)."""
-    found = await session.execute(select(Escrow.state, func.count()).group_by(Escrow.state))
-    counts = {state: int(n) for state, n in found.all()}
+    counts = await Escrows(session).count_by_state()
     return {state: counts.get(state.value, 0) for state in State}
 
 
 async def open_alerts(session: AsyncSession, limit: int = 50) -> list[OpenAlert]:
     """Unresolved alerts, newest first, each with its escrow's code (if it has an escrow)."""
-    query = (
-        select(Alert, Escrow.code)
-        .outerjoin(Escrow, Escrow.id == Alert.escrow_id)
-        .where(Alert.resolved_at.is_(None))
-        .order_by(Alert.id.desc())
-        .limit(limit)
-    )
-    return [OpenAlert(alert, code) for alert, code in (await session.execute(query)).all()]
+    return [OpenAlert(alert, code) for alert, code in await Alerts(session).open_with_codes(limit)]
 
 
 async def count_open_alerts(session: AsyncSession) -> int:
-    query = select(func.count()).select_from(Alert).where(Alert.resolved_at.is_(None))
-    return int(await session.scalar(query) or 0)
+    return await Alerts(session).count_open()
 
 
 async def log_entries(session: AsyncSession, escrow_id: int, limit: int = 500) -> list[PaymentLog]:

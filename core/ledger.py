@@ -97,6 +97,12 @@ async def post(
 _SIGNED = case((LedgerEntry.side == "C", LedgerEntry.amount_paise), else_=-LedgerEntry.amount_paise)
 
 
+async def balance(session: AsyncSession, account: Account) -> int:
+    """A liability's balance over all escrows right now (credits minus debits)."""
+    query = select(func.coalesce(func.sum(_SIGNED), 0)).where(LedgerEntry.account == account)
+    return int((await session.execute(query)).scalar_one())
+
+
 async def holding_balance(session: AsyncSession, escrow_id: int) -> int:
     """What we owe an escrow's parties right now (credits minus debits of escrow_holding)."""
     query = (

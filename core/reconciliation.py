@@ -19,7 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import ledger
-from core.db.models import Alert, Escrow, LedgerEntry, LedgerTransaction, MoneyIntent, Payment
+from core.db.models import Escrow, LedgerEntry, LedgerTransaction, MoneyIntent, Payment
+from core.db.repositories import Alerts
 from core.ledger import Account, Kind
 
 Direction = Literal["in", "out", "fee"]
@@ -129,16 +130,13 @@ async def report(session: AsyncSession, period: Period) -> Report:
         )
         totals[kind] = totals.get(kind, 0) + int(paise or 0)
     problems = [str(v) for v in await ledger.check_invariants(session)]
-    open_alerts = await session.scalar(
-        select(func.count()).select_from(Alert).where(Alert.resolved_at.is_(None))
-    )
     return Report(
         period,
         movements,
         totals,
-        holding_paise=await _balance(session, Account.ESCROW_HOLDING),
-        suspense_paise=await _balance(session, Account.SUSPENSE),
-        open_alerts=int(open_alerts or 0),
+        holding_paise=await ledger.balance(session, Account.ESCROW_HOLDING),
+        suspense_paise=await ledger.balance(session, Account.SUSPENSE),
+        open_alerts=await Alerts(session).count_open(),
         problems=problems,
     )
 
@@ -151,21 +149,6 @@ def _reference(
     if payment is not None:
         return payment.rrn or payment.gateway_payment_id, payment.provider
     return None, None
-
-
-async def _balance(session: AsyncSession, account: Account) -> int:
-    """A liability's balance now: credits minus debits."""
-    credits = await session.scalar(
-        select(func.coalesce(func.sum(LedgerEntry.amount_paise), 0)).where(
-            LedgerEntry.account == account, LedgerEntry.side == "C"
-        )
-    )
-    debits = await session.scalar(
-        select(func.coalesce(func.sum(LedgerEntry.amount_paise), 0)).where(
-            LedgerEntry.account == account, LedgerEntry.side == "D"
-        )
-    )
-    return int(credits or 0) - int(debits or 0)
 
 
 CSV_COLUMNS = [

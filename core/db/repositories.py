@@ -116,6 +116,13 @@ class Escrows:
         query = select(Escrow).where(Escrow.status_token == token)
         return (await self.session.execute(query)).scalar_one_or_none()
 
+    async def count_by_state(self) -> dict[str, int]:
+        """How many escrows are in each state (states with none are left out)."""
+        found = await self.session.execute(
+            select(Escrow.state, func.count()).group_by(Escrow.state)
+        )
+        return {str(state): int(n) for state, n in found.all()}
+
     async def code_in_use(self, code: str) -> bool:
         query = select(func.count()).where(Escrow.code == code, Escrow.code_active.is_(True))
         return bool((await self.session.execute(query)).scalar_one())
@@ -297,10 +304,23 @@ class Alerts:
         self.session.add(alert)
 
     async def open(self, limit: int = 50) -> Sequence[Alert]:
+        """Unresolved alerts, newest first."""
+        return [alert for alert, _ in await self.open_with_codes(limit)]
+
+    async def open_with_codes(self, limit: int = 50) -> list[tuple[Alert, str | None]]:
+        """Unresolved alerts, newest first, each with its escrow's code (if it has an escrow)."""
         query = (
-            select(Alert).where(Alert.resolved_at.is_(None)).order_by(Alert.id.desc()).limit(limit)
+            select(Alert, Escrow.code)
+            .outerjoin(Escrow, Escrow.id == Alert.escrow_id)
+            .where(Alert.resolved_at.is_(None))
+            .order_by(Alert.id.desc())
+            .limit(limit)
         )
-        return (await self.session.execute(query)).scalars().all()
+        return [(alert, code) for alert, code in (await self.session.execute(query)).all()]
+
+    async def count_open(self) -> int:
+        query = select(func.count()).select_from(Alert).where(Alert.resolved_at.is_(None))
+        return int(await self.session.scalar(query) or 0)
 
 
 class JoinAttempts:

@@ -169,24 +169,18 @@ async def stats(actor: Actor | None, deps: Deps) -> Stats:
     """Counts by state, money held now, money paid out, open alerts."""
     _check_support(actor, deps)
     async with deps.uow() as uow:
-        counted = await uow.session.execute(
-            select(Escrow.state, func.count()).group_by(Escrow.state)
+        by_state = await uow.escrows.count_by_state()
+        released = await uow.session.scalar(
+            select(func.coalesce(func.sum(LedgerEntry.amount_paise), 0))
+            .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.txn_id)
+            .where(LedgerTransaction.kind == ledger.Kind.RELEASE, LedgerEntry.side == "D")
         )
-        kinds = await uow.session.execute(
-            select(LedgerTransaction.kind, func.sum(LedgerEntry.amount_paise))
-            .join(LedgerEntry, LedgerEntry.txn_id == LedgerTransaction.id)
-            .where(LedgerEntry.side == "D")
-            .group_by(LedgerTransaction.kind)
+        return Stats(
+            by_state=by_state,
+            held_paise=await ledger.balance(uow.session, ledger.Account.ESCROW_HOLDING),
+            released_paise=int(released or 0),
+            open_alerts=await uow.alerts.count_open(),
         )
-        totals = {kind: int(total) for kind, total in kinds.all()}
-        alerts = len(await uow.alerts.open(limit=1000))
-    out = sum(totals.get(k, 0) for k in ("release", "fee", "refund"))
-    return Stats(
-        by_state={state: int(n) for state, n in counted.all()},
-        held_paise=totals.get("hold", 0) - out,
-        released_paise=totals.get("release", 0),
-        open_alerts=alerts,
-    )
 
 
 async def open_alerts(
@@ -194,12 +188,8 @@ async def open_alerts(
 ) -> list[tuple[Alert, str | None]]:
     """Unresolved alerts, newest first, each with its escrow's code."""
     _check_support(actor, deps)
-    found: list[tuple[Alert, str | None]] = []
     async with deps.uow() as uow:
-        for alert in await uow.alerts.open(limit):
-            escrow = await uow.escrows.get(alert.escrow_id) if alert.escrow_id else None
-            found.append((alert, escrow.code if escrow else None))
-    return found
+        return await uow.alerts.open_with_codes(limit)
 
 
 async def close_alert(actor: Actor | None, alert_id: int, deps: Deps) -> None:
