@@ -117,6 +117,16 @@ def build_runtime(
     return Runtime(settings, base, engine, http, deps, setu, payouts, telegram, bot, chain)
 
 
+@asynccontextmanager
+async def opened(settings: Settings) -> AsyncIterator[Runtime]:
+    """A runtime for one command (no server, no jobs), closed when the block ends."""
+    runtime = build_runtime(settings)
+    try:
+        yield runtime
+    finally:
+        await runtime.aclose()
+
+
 def build_scheduler(runtime: Runtime) -> AsyncIOScheduler:
     """Every periodic job, each safe to run in many processes at once."""
     settings, deps = runtime.settings, runtime.deps
