@@ -48,10 +48,9 @@ class SharedEvm:
         self._journal = journal
         self._mutex = threading.Lock()
         self._ids = itertools.count()
-        self._tester: Any = None
+        self._tester: Any = None  # built on first use: most processes never touch the chain
         self._offset = 0
         self._contract: str | None = None
-        self._reset()
 
     def request(self, method: str, params: Any) -> RPCResponse:
         """Answer one JSON-RPC call (params already in eth-tester's shapes)."""
@@ -77,6 +76,8 @@ class SharedEvm:
     @contextmanager
     def _session(self) -> Iterator[LockedJournal]:
         with self._mutex, self._journal.locked() as journal:
+            if self._tester is None:
+                self._reset()
             self._catch_up(journal)
             yield journal
 
