@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from jsonschema import Draft4Validator, FormatChecker
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "shared/setu/umap.openapi.json"
+SPEC_PATH = Path(__file__).resolve().parent / "fixtures/setu/umap.openapi.json"  # see SOURCE.md
 assert SPEC_PATH.exists(), f"Setu's OpenAPI spec is missing: {SPEC_PATH}"
 
 Schema = dict[str, Any]
@@ -54,19 +54,46 @@ def _is_int64(value: object) -> bool:
     return not isinstance(value, int) or -(2**63) <= value < 2**63
 
 
+REFUND_SCHEMAS = ("CreateRequestBody8", "CreateRefundResponse", "GetRefundbyIDResponse")
+VPA_CHECK_SCHEMAS = ("VerifyCustomerVpaResponse", "FetchCustomerVpaByIDResponse")
+
+
 def _apply_errata(spec: Schema) -> None:
-    """Known mistakes in Setu's spec, corrected here and nowhere else.
+    """Known mistakes and gaps in Setu's spec, corrected here and nowhere else.
 
     1. `metadata` on collect requests and responses (and on SQR/TPV schemas) is declared
        `type: string, format: binary`, but Setu's own examples, and the wire, carry a JSON
        object of strings (`{"InvoiceNumber": "INV-21-12-009"}`), as DQR and payment metadata
        are declared.
+    2. Refunds: the spec names the merchant's reference `referenceId`, but Setu's create-refund
+       docs page (https://docs.setu.co/payments/umap/refunds-disputes/create-refund-api) sends
+       and echoes `merchantReferenceId` and `currency`. Both are allowed (optional strings) on
+       the request body (CreateRequestBody8), the created or fetched refund
+       (CreateRefundResponse) and the refunds listed by payment (GetRefundbyIDResponse, the
+       items of GetRefundsByPaymentTxnIDResponse).
+    3. Customer VPA checks: Setu's verify-customer-VPA docs page
+       (https://docs.setu.co/payments/umap/payments/collect/verify-customer-vpa-api) returns the
+       account holder's `customerName` (optional); the spec has no such field. It is allowed
+       (optional string) on VerifyCustomerVpaResponse and FetchCustomerVpaByIDResponse.
     """
-    for schema in spec["components"]["schemas"].values():
+    schemas = spec["components"]["schemas"]
+    for schema in schemas.values():
         metadata = schema.get("properties", {}).get("metadata")
         if metadata and metadata.get("type") == "string" and metadata.get("format") == "binary":
             metadata.pop("format")
             metadata |= {"type": "object", "additionalProperties": {"type": "string"}}
+    for name in REFUND_SCHEMAS:
+        _add_properties(schemas[name], "merchantReferenceId", "currency")
+    for name in VPA_CHECK_SCHEMAS:
+        _add_properties(schemas[name], "customerName")
+
+
+def _add_properties(schema: Schema, *names: str) -> None:
+    """Declare optional string properties the spec leaves out (see `_apply_errata`)."""
+    properties = schema["properties"]
+    for name in names:
+        assert name not in properties, f"erratum no longer needed: the spec now has {name}"
+        properties[name] = {"type": "string"}
 
 
 def _to_json_schema(node: object) -> None:

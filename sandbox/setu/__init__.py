@@ -1,7 +1,7 @@
 """A faithful local simulator of Setu's UPI Setu (UMAP) APIs: no Setu account needed.
 
-Wire formats follow Setu's OpenAPI spec (shared/setu/umap.openapi.json); login and webhooks,
-which the spec leaves out, follow Setu's documentation.
+Wire formats follow Setu's OpenAPI spec (kept in tests/fixtures/setu/umap.openapi.json); login
+and webhooks, which the spec leaves out, follow Setu's documentation.
 """
 
 from sandbox.setu.config import SimulatorConfig

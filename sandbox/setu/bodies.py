@@ -78,11 +78,14 @@ class PayBody(Body):
 
 
 class RefundBody(Body):
-    """CreateRequestBody8."""
+    """CreateRequestBody8, plus `merchantReferenceId` and `currency` from Setu's create-refund
+    docs page (which of the two references counts is the `refund_reference_style` switch)."""
 
     payment_id: str
     amount: int
     reference_id: str | None = None
+    merchant_reference_id: str | None = None
+    currency: Literal["INR"] | None = None
     remarks: str | None = None
     type: str | None = None
     crn: str | None = None

@@ -17,3 +17,4 @@ class SimulatorConfig:
     webhook_retries: int = 3  # Setu retries a failed notification three times
     webhook_retry_base_seconds: float = 2.0  # real Setu waits about 180 s; tests want less
     refund_settle_seconds: float | None = 2.0  # None: pending refunds settle only via the mock
+    vpa_verify_seconds: float | None = 0.3  # None: VPA checks are decided only via the mock

@@ -9,9 +9,9 @@ from typing import Any
 
 import httpx
 
-from sandbox.setu import refunds
+from sandbox.setu import refunds, vpas
 from sandbox.setu.auth import Tokens
-from sandbox.setu.models import Refund
+from sandbox.setu.models import Refund, Verification
 from sandbox.setu.runtime import Runtime
 from sandbox.setu.store import Store
 from sandbox.setu.views import Json, instance_view, payment_view, refund_view
@@ -46,6 +46,21 @@ class Engine:
         await asyncio.sleep(delay)
         if refund.status == "pending":
             self.emit(refunds.settle(refund, self.now()))
+
+    @property
+    def vpa_names_shown(self) -> bool:
+        """Whether valid VPA checks carry `customerName` (the `vpa_name_style` switch)."""
+        return self.runtime.faults.vpa_name_style == "docs"
+
+    def verify_later(self, check: Verification) -> None:
+        """Decide a pending VPA check after `vpa_verify_seconds`, unless switched off."""
+        delay = self.runtime.config.vpa_verify_seconds
+        if delay is not None:
+            self.runtime.tasks.spawn(self._verify_after(check, delay))
+
+    async def _verify_after(self, check: Verification, delay: float) -> None:
+        await asyncio.sleep(delay)
+        self.emit(vpas.auto_verify(self.store, check, self.now(), named=self.vpa_names_shown))
 
     def instances(self) -> list[Json]:
         return [

@@ -61,6 +61,8 @@ def refund_event(refund: Refund, now: datetime) -> Event:
     return _event("refund", name, refund.id, terminal, fields, now)
 
 
-def verification_event(check: Verification, now: datetime) -> Event:
+def verification_event(check: Verification, now: datetime, *, named: bool) -> Event:
+    """`customer_vpa.<status>`; `named` as in verification_view."""
     terminal = check.status != "pending"
-    return _event("customer_vpa", check.status, check.id, terminal, verification_view(check), now)
+    fields = verification_view(check, named=named)
+    return _event("customer_vpa", check.status, check.id, terminal, fields, now)

@@ -8,6 +8,9 @@ from typing import Literal
 
 InstanceKind = Literal["collect", "dqr"]
 Reason = dict[str, str]
+SourceStyle = Literal["spec", "docs"]  # Setu's OpenAPI spec, or its docs pages where they differ
+VpaVerdict = Literal["valid", "invalid", "failed"]
+VpaStatus = Literal["pending", VpaVerdict]
 
 TERMINAL_PAYMENT = frozenset({"success", "failed"})
 TERMINAL_REFUND = frozenset({"success", "failed"})
@@ -81,6 +84,7 @@ class Refund:
     amount: int
     created_at: datetime
     reference_id: str | None = None
+    reference_style: SourceStyle = "spec"  # the name the reference is echoed under (see views)
     remarks: str | None = None
     type: str | None = None
     crn: str | None = None
@@ -91,13 +95,23 @@ class Refund:
 
 @dataclass
 class Verification:
-    """A customer VPA check: pending until the mock endpoint decides it."""
+    """A customer VPA check: pending until the mock endpoint or the simulator's timer decides it."""
 
     id: str
     merchant_id: str
     customer_vpa: str
     created_at: datetime
     reference_id: str | None = None
-    status: str = "pending"
+    status: VpaStatus = "pending"
     customer_account_type: str | None = None
+    customer_name: str | None = None  # the account holder, known once valid
     reason: Reason | None = None
+    mocked: bool = False  # the mock endpoint spoke: the timer leaves it alone
+
+
+@dataclass(frozen=True)
+class VpaOutcome:
+    """What the timer decides for one VPA instead of reading it from the VPA's shape."""
+
+    status: VpaVerdict
+    customer_name: str | None = None

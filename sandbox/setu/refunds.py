@@ -2,6 +2,10 @@
 
 Setu documents no idempotency on `referenceId`, so none is simulated: two requests with the
 same referenceId make two refunds (as long as the payment covers both).
+
+Setu's sources name the reference differently: the OpenAPI spec `referenceId`, the create-refund
+docs page `merchantReferenceId` (with `currency`). The `refund_reference_style` in force when a
+refund is made decides which name it is read from, and the refund keeps echoing that one.
 """
 
 from __future__ import annotations
@@ -12,15 +16,17 @@ from sandbox.setu import ids
 from sandbox.setu.bodies import MockRefundBody, RefundBody
 from sandbox.setu.errors import BadRequestError
 from sandbox.setu.events import refund_event
-from sandbox.setu.models import Reason, Refund
+from sandbox.setu.models import Reason, Refund, SourceStyle
 from sandbox.setu.store import Store
 from sandbox.webhooks import Event
 
 DEFAULT_ERR_CODE = "refund-failed"
 
 
-def create_refund(store: Store, body: RefundBody, now: datetime) -> tuple[Refund, list[Event]]:
-    """A pending refund of part or all of a payment.
+def create_refund(
+    store: Store, body: RefundBody, now: datetime, *, style: SourceStyle
+) -> tuple[Refund, list[Event]]:
+    """A pending refund of part or all of a payment, its reference read as `style` names it.
 
     Raises NotFoundError for an unknown payment, BadRequestError when the payment did not
     succeed or the refunds would come to more than it.
@@ -40,7 +46,8 @@ def create_refund(store: Store, body: RefundBody, now: datetime) -> tuple[Refund
         payment=payment,
         amount=body.amount,
         created_at=now,
-        reference_id=body.reference_id,
+        reference_id=body.merchant_reference_id if style == "docs" else body.reference_id,
+        reference_style=style,
         remarks=body.remarks,
         type=body.type,
         crn=body.crn,

@@ -122,7 +122,8 @@ def _refunds(router: APIRouter, engine: Engine) -> None:
     @router.post("/refunds")
     async def create_refund(request: Request) -> Response:
         body = parse(RefundBody, await request.body())
-        refund, events = refunds.create_refund(engine.store, body, engine.now())
+        style = engine.runtime.faults.refund_reference_style
+        refund, events = refunds.create_refund(engine.store, body, engine.now(), style=style)
         engine.emit(events)
         engine.settle_later(refund)
         return reply(refund_view(refund), 201)
@@ -151,14 +152,17 @@ def _vpas(router: APIRouter, engine: Engine) -> None:
     async def verify_vpa(request: Request) -> Response:
         body = parse(VerifyBody, await request.body())
         check = vpas.verify(engine.store, engine.merchant_id, body, engine.now())
-        return reply(verification_view(check, full=False))
+        engine.verify_later(check)
+        return reply(verification_view(check, full=False, named=engine.vpa_names_shown))
 
     @router.get("/customer-vpas/verify/{id}")
     async def fetch_verification(id: str) -> Response:
-        return reply(verification_view(engine.store.verification(id)))
+        check = engine.store.verification(id)
+        return reply(verification_view(check, named=engine.vpa_names_shown))
 
     @router.post("/customer-vpas/mock/verify")
     async def mock_verify(request: Request) -> Response:
         body = parse(MockVerifyBody, await request.body())
-        engine.emit(vpas.mock_verify(engine.store, body, engine.now()))
+        events = vpas.mock_verify(engine.store, body, engine.now(), named=engine.vpa_names_shown)
+        engine.emit(events)
         return Response(status_code=200)

@@ -52,9 +52,11 @@ def route_class(engine: Engine, *, merchant: bool) -> type[APIRoute]:
 async def _answer(
     engine: Engine, request: Request, handler: Handler, *, merchant: bool
 ) -> Response:
-    fault = engine.runtime.faults.take(request.url.path) if merchant else None
+    fault = engine.runtime.faults.take(request.url.path, request.method) if merchant else None
     try:
         _raise_for(fault)
+        if fault is RequestFault.SLOW:
+            await asyncio.sleep(engine.runtime.faults.slow_seconds)
         if merchant:
             engine.tokens.authorise(request)
         response = await handler(request)

@@ -8,10 +8,12 @@ import httpx
 from fastapi import APIRouter, FastAPI
 
 from sandbox.background import Clock, system_clock
+from sandbox.setu import vpas
 from sandbox.setu.config import SimulatorConfig
 from sandbox.setu.control import control_router
 from sandbox.setu.engine import Engine
 from sandbox.setu.faults import Faults
+from sandbox.setu.models import VpaOutcome, VpaVerdict
 from sandbox.setu.routes import login_router, merchant_router
 from sandbox.setu.runtime import Runtime
 
@@ -64,7 +66,7 @@ class SetuSimulator:
         return app
 
     async def aclose(self) -> None:
-        """Cancel webhook deliveries and refund timers; close the HTTP client if it is ours."""
+        """Cancel webhook deliveries, refund and VPA timers; close the HTTP client if it is ours."""
         await self._runtime.tasks.cancel_all()
         if self._own_http:
             await self._http.aclose()
@@ -78,6 +80,11 @@ class SetuSimulator:
     def instances(self) -> list[dict[str, Any]]:
         """Collect requests and DQRs as their GET endpoints show them, plus productInstanceType."""
         return self._engine.instances()
+
+    def preset_vpa(self, vpa: str, status: VpaVerdict, customer_name: str | None = None) -> None:
+        """Make the timer (`vpa_verify_seconds`) decide checks of `vpa` this way, as
+        `POST /_control/vpa-outcomes` does; a valid one without a name gets a made-up name."""
+        vpas.preset_outcome(self._engine.store, vpa, VpaOutcome(status, customer_name))
 
     def webhook_log(self) -> list[dict[str, Any]]:
         """Every delivery attempt: event_id, event, resource, url, attempt, outcome,

@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from sandbox.setu.errors import NotFoundError
-from sandbox.setu.models import Instance, InstanceKind, Payment, Refund, Verification
+from sandbox.setu.models import (
+    Instance,
+    InstanceKind,
+    Payment,
+    Refund,
+    Verification,
+    VpaOutcome,
+)
 
 EXPIRED = {"code": "expired", "desc": "product instance expired"}
 
@@ -18,6 +25,7 @@ class Store:
         self.payments_by_txn: dict[str, Payment] = {}
         self.refunds: dict[str, Refund] = {}
         self.verifications: dict[str, Verification] = {}
+        self.vpa_outcomes: dict[str, VpaOutcome] = {}  # presets, by lower-case VPA
 
     def add_instance(self, instance: Instance) -> None:
         self.instances[instance.id] = instance

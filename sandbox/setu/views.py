@@ -96,13 +96,20 @@ def payment_view(payment: Payment) -> Json:
 
 
 def refund_view(refund: Refund) -> Json:
-    """CreateRefundResponse (also the body of GET refunds/{id})."""
+    """CreateRefundResponse (also the body of GET refunds/{id}).
+
+    The reference is `referenceId` as in the spec, or for a refund made in the "docs" style
+    `merchantReferenceId` with `currency`, as Setu's create-refund docs page shows.
+    """
+    docs = refund.reference_style == "docs"
     return compact(
         {
             "id": refund.id,
             "paymentId": refund.payment.id,
             "amount": refund.amount,
-            "referenceId": refund.reference_id,
+            "currency": "INR" if docs else None,
+            "referenceId": None if docs else refund.reference_id,
+            "merchantReferenceId": refund.reference_id if docs else None,
             "remarks": refund.remarks,
             "type": refund.type,
             "crn": refund.crn,
@@ -113,8 +120,12 @@ def refund_view(refund: Refund) -> Json:
     )
 
 
-def verification_view(check: Verification, *, full: bool = True) -> Json:
-    """VerifyCustomerVpaResponse, or FetchCustomerVpaByIDResponse when `full`."""
+def verification_view(check: Verification, *, full: bool = True, named: bool = True) -> Json:
+    """VerifyCustomerVpaResponse, or FetchCustomerVpaByIDResponse when `full`.
+
+    When `named` (Setu's verify-VPA docs; the spec has no such field), a valid check also
+    carries the account holder's name as `customerName`.
+    """
     body: Json = {
         "id": check.id,
         "merchantId": check.merchant_id,
@@ -125,4 +136,6 @@ def verification_view(check: Verification, *, full: bool = True) -> Json:
     }
     if full:
         body |= {"customerAccountType": check.customer_account_type, "reason": check.reason}
+    if named and check.status == "valid":
+        body["customerName"] = check.customer_name
     return compact(body)

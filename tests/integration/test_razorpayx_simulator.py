@@ -904,6 +904,34 @@ async def test_payouts_are_listed_newest_first_by_reference_id_and_status(rzp: R
     assert by_account["count"] == 4
 
 
+async def test_a_days_payouts_are_paged_by_from_to_count_skip_and_reference_id_together(
+    rzp: RazorpayX,
+) -> None:
+    rzp.sim.config.settle_seconds = None
+    days: list[list[dict[str, Any]]] = []
+    others: list[dict[str, Any]] = []
+    for day in range(3):
+        rzp.clock.offset = timedelta(days=day)
+        days.append([await rzp.payout(reference_id="escrow-A") for _ in range(3)])
+        others.append(await rzp.payout(reference_id="escrow-B"))
+    middle = days[1]
+    since, until = middle[0]["created_at"], others[1]["created_at"]
+    assert (days[0][-1]["created_at"] < since, until < days[2][0]["created_at"]) == (True, True)
+    window = {"from": since, "to": until, "reference_id": "escrow-A"}  # Unix seconds, inclusive
+    first = await rzp.listed(**window, count=2, skip=0)
+    rest = await rzp.listed(**window, count=2, skip=2)
+    beyond = await rzp.listed(**window, count=2, skip=4)
+    paged = [item["id"] for page in (first, rest, beyond) for item in page["items"]]
+    assert paged == [payout["id"] for payout in reversed(middle)]  # newest first, each once
+    assert [page["count"] for page in (first, rest, beyond)] == [2, 1, 0]
+    everything = await rzp.listed(**window, count=100)
+    assert [item["id"] for item in everything["items"]] == paged
+    whole_day = await rzp.listed(**{"from": since, "to": until, "count": 100})
+    assert [item["id"] for item in whole_day["items"]] == [others[1]["id"], *paged]
+    after = await rzp.listed(**window | {"from": until + 1, "to": until + 1})
+    assert after["items"] == []
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [
@@ -913,6 +941,8 @@ async def test_payouts_are_listed_newest_first_by_reference_id_and_status(rzp: R
         ({"count": 101}, "count"),
         ({"skip": "minus"}, "skip"),
         ({"status": "done"}, "status"),
+        ({"from": "yesterday"}, "from"),
+        ({"to": "-1"}, "to"),
     ],
 )
 async def test_a_bad_list_query_is_400(rzp: RazorpayX, params: dict[str, Any], field: str) -> None:

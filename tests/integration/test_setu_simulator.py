@@ -113,6 +113,7 @@ VPA_EVENT = {
         "eventType": {
             "enum": ["customer_vpa.valid", "customer_vpa.invalid", "customer_vpa.failed"]
         },
+        "customerName": {"type": "string", "minLength": 1},
     },
 }
 EVENT_SCHEMAS: dict[str, dict[str, Any]] = {
@@ -294,6 +295,17 @@ async def eventually(check: Callable[[], bool], within: float = 3.0) -> None:
         await asyncio.sleep(0.01)
 
 
+async def decided(setu: Setu, check_id: str, within: float = 10.0) -> dict[str, Any]:
+    """The VPA check once it is no longer pending (polled: the simulator decides on a timer)."""
+    deadline = time.monotonic() + within
+    while True:
+        check = dict(await setu.call("GET", f"/customer-vpas/verify/{check_id}", status=200))
+        if check["status"] != "pending":
+            return check
+        assert time.monotonic() < deadline, f"VPA check {check_id} still pending"
+        await asyncio.sleep(0.02)
+
+
 @dataclass
 class Servers:
     setu: Swap
@@ -320,7 +332,10 @@ async def receiver(servers: Servers) -> AsyncIterator[Receiver]:
 @pytest_asyncio.fixture(loop_scope="module")
 async def setu(servers: Servers, receiver: Receiver) -> AsyncIterator[Setu]:
     config = SimulatorConfig(
-        webhook_url=receiver.url, webhook_retry_base_seconds=0.05, refund_settle_seconds=None
+        webhook_url=receiver.url,
+        webhook_retry_base_seconds=0.05,
+        refund_settle_seconds=None,
+        vpa_verify_seconds=None,  # VPA checks stay pending unless a test switches the timer on
     )
     clock = Clock()
     sim = SetuSimulator(config, clock=clock)
@@ -810,6 +825,63 @@ async def test_a_pending_refund_settles_by_itself_after_the_settle_time(
     assert fetched["crn"]
 
 
+async def _refund_echoes(setu: Setu, receiver: Receiver, refund: dict[str, Any]) -> list[Any]:
+    """The refund as every way of reading it shows it: created, fetched, listed by payment,
+    and in its two webhooks (pending, then successful once the mock settles it)."""
+    fetched = await setu.call("GET", f"/refunds/{refund['id']}", status=200)
+    payment = await setu.call("GET", f"/payments/{refund['paymentId']}", status=200)
+    listed = await setu.call("GET", f"/refunds/{payment['txnId']}/payment", status=200)
+    settle = {"mockStatus": "success"}
+    await setu.call("PUT", f"/refunds/mock/{refund['id']}/status", settle, status=200)
+    await eventually(lambda: receiver.types()[-2:] == ["refund.pending", "refund.successful"])
+    return [refund, fetched, *listed["refunds"], *receiver.events()[-2:], *setu.sim.refunds()]
+
+
+def _reference(body: dict[str, Any]) -> dict[str, Any]:
+    names = ("referenceId", "merchantReferenceId", "currency")
+    return {name: body[name] for name in names if name in body}
+
+
+async def test_refunds_take_and_echo_only_reference_id_in_the_spec_style(
+    setu: Setu, receiver: Receiver
+) -> None:
+    assert setu.sim.faults.refund_reference_style == "spec"
+    payment = await setu.paid_payment()
+    sent = {"referenceId": "RF-SPEC", "merchantReferenceId": "RF-DOCS", "currency": "INR"}
+    refund = await setu.refund(payment, 1_000, **sent)
+    echoes = await _refund_echoes(setu, receiver, refund)
+    assert len(echoes) == 6
+    assert [_reference(body) for body in echoes[:3]] == [{"referenceId": "RF-SPEC"}] * 3
+    for event in echoes[3:5]:  # webhooks always say the currency
+        assert _reference(event) == {"referenceId": "RF-SPEC", "currency": "INR"}
+    assert _reference(echoes[5]) == {"referenceId": "RF-SPEC"}
+
+
+async def test_refunds_take_and_echo_merchant_reference_id_and_currency_in_the_docs_style(
+    setu: Setu, receiver: Receiver
+) -> None:
+    switched = await setu.http.post("/_control/faults", json={"refund_reference_style": "docs"})
+    assert switched.json()["refund_reference_style"] == "docs"
+    payment = await setu.paid_payment()
+    sent = {"referenceId": "RF-SPEC", "merchantReferenceId": "RF-DOCS", "currency": "INR"}
+    refund = await setu.refund(payment, 1_000, **sent)
+    echoes = await _refund_echoes(setu, receiver, refund)
+    assert len(echoes) == 6
+    for body in echoes:
+        assert _reference(body) == {"merchantReferenceId": "RF-DOCS", "currency": "INR"}
+    without = await setu.refund(payment, 1_000, referenceId="RF-SPEC")  # read from the docs' name
+    assert _reference(without) == {"currency": "INR"}
+
+
+async def test_a_refund_in_another_currency_is_400(setu: Setu) -> None:
+    payment = await setu.paid_payment()
+    for currency in ("USD", 356):
+        body = {"paymentId": payment["id"], "amount": 100, "currency": currency}
+        refused = await setu.call("POST", "/refunds", body, status=400, valid=False)
+        assert (refused["code"], "currency" in refused["detail"]) == ("bad-request", True)
+    assert setu.sim.refunds() == []
+
+
 # --- Customer VPA verification -------------------------------------------------------------------
 
 
@@ -828,6 +900,7 @@ async def test_a_vpa_is_pending_until_the_mock_decides_it(setu: Setu, receiver: 
     assert await setu.call("POST", "/customer-vpas/mock/verify", decide, status=200) is None
     fetched = await setu.call("GET", f"/customer-vpas/verify/{check['id']}", status=200)
     assert (fetched["status"], fetched["customerAccountType"]) == ("valid", "SAVINGS")
+    assert fetched["customerName"] == "Ravi"
     await eventually(lambda: len(receiver.deliveries) == 1)
     [event] = receiver.events()
     assert (event["eventType"], event["resource"], event["id"]) == (
@@ -835,6 +908,7 @@ async def test_a_vpa_is_pending_until_the_mock_decides_it(setu: Setu, receiver: 
         "customer_vpa",
         check["id"],
     )
+    assert event["customerName"] == "Ravi"
 
 
 async def test_an_invalid_vpa_has_a_reason(setu: Setu) -> None:
@@ -853,6 +927,106 @@ async def test_an_invalid_vpa_has_a_reason(setu: Setu) -> None:
 )
 async def test_a_verify_body_that_breaks_the_spec_is_400(setu: Setu, body: dict[str, str]) -> None:
     assert await setu.error("POST", "/customer-vpas/verify", body, status=400) == "bad-request"
+
+
+@pytest.mark.parametrize(
+    ("vpa", "status", "name", "reason"),
+    [
+        ("bilal.k@okaxis", "valid", "Bilal K", None),
+        ("asha-r99@okhdfc", "valid", "Asha R", None),
+        ("ravi.kumar.s.iyer@okicici", "valid", "Ravi Kumar S", None),
+        ("9876543210@ybl", "valid", "UPI Customer", None),
+        ("invalid.user@okaxis", "invalid", None, "invalid-vpa"),
+        ("InvalidRavi@okaxis", "invalid", None, "invalid-vpa"),
+        ("ravi@invalid", "invalid", None, "invalid-vpa"),
+        ("ravi@fail", "invalid", None, "invalid-vpa"),
+        ("ravi@psp-down", "failed", None, "unable-to-fulfill-request"),
+    ],
+)
+async def test_a_vpa_check_decides_itself_from_the_vpa_with_one_signed_webhook(
+    setu: Setu, receiver: Receiver, vpa: str, status: str, name: str | None, reason: str | None
+) -> None:
+    setu.config.vpa_verify_seconds = 0.05
+    body = {"customerVpa": vpa, "referenceId": "V-AUTO"}
+    check = await setu.call("POST", "/customer-vpas/verify", body, status=200)
+    assert check["status"] == "pending"
+    fetched = await decided(setu, check["id"])
+    assert fetched["status"] == status
+    assert fetched.get("customerName") == name
+    assert fetched.get("customerAccountType") == ("SAVINGS" if name else None)
+    assert fetched.get("reason", {}).get("code") == reason
+    await eventually(lambda: len(receiver.deliveries) == 1, within=10)
+    await asyncio.sleep(0.3)  # nothing else is on its way
+    [event] = receiver.events()
+    assert (event["eventType"], event["id"], event.get("customerName")) == (
+        f"customer_vpa.{status}",
+        check["id"],
+        name,
+    )
+    assert {key: event[key] for key in fetched} == fetched
+
+
+async def test_a_vpa_check_has_no_customer_name_in_the_spec_style(
+    setu: Setu, receiver: Receiver
+) -> None:
+    setu.config.vpa_verify_seconds = 0.05
+    switched = await setu.http.post("/_control/faults", json={"vpa_name_style": "spec"})
+    assert switched.json()["vpa_name_style"] == "spec"
+    auto = await setu.call(
+        "POST", "/customer-vpas/verify", {"customerVpa": "bilal.k@okaxis"}, status=200
+    )
+    assert "customerName" not in await decided(setu, auto["id"])
+    setu.config.vpa_verify_seconds = None  # the next check is the mock's alone
+    mocked = await setu.call(
+        "POST", "/customer-vpas/verify", {"customerVpa": "asha@okhdfc"}, status=200
+    )
+    decide = {"id": mocked["id"], "status": "valid"}
+    await setu.call("POST", "/customer-vpas/mock/verify", decide, status=200)
+    fetched = await setu.call("GET", f"/customer-vpas/verify/{mocked['id']}", status=200)
+    assert (fetched["status"], "customerName" in fetched) == ("valid", False)
+    await eventually(lambda: len(receiver.deliveries) == 2, within=10)
+    assert [("customerName" in event) for event in receiver.events()] == [False, False]
+    setu.sim.faults.vpa_name_style = "docs"  # a rendering switch: the name was known all along
+    fetched = await setu.call("GET", f"/customer-vpas/verify/{mocked['id']}", status=200)
+    assert fetched["customerName"] == "Asha"
+
+
+async def test_a_vpa_check_the_mock_decided_is_left_alone_by_the_timer(
+    setu: Setu, receiver: Receiver
+) -> None:
+    setu.config.vpa_verify_seconds = 1.0  # long enough for the mock call to come first
+    body = {"customerVpa": "bilal.k@okaxis"}
+    check = await setu.call("POST", "/customer-vpas/verify", body, status=200)
+    decide = {"id": check["id"], "status": "invalid"}
+    await setu.call("POST", "/customer-vpas/mock/verify", decide, status=200)
+    await asyncio.sleep(1.5)  # past the timer
+    fetched = await setu.call("GET", f"/customer-vpas/verify/{check['id']}", status=200)
+    assert (fetched["status"], fetched["reason"]["code"]) == ("invalid", "invalid-vpa")
+    assert "customerName" not in fetched
+    assert receiver.types() == ["customer_vpa.invalid"]
+
+
+async def test_a_vpa_outcome_can_be_preset_over_http_or_in_python(setu: Setu) -> None:
+    setu.config.vpa_verify_seconds = 0.05
+    preset = {"vpa": "ravi@okaxis", "status": "valid", "customer_name": "Ravi Shankar"}
+    answer = await setu.http.post("/_control/vpa-outcomes", json=preset)
+    assert (answer.status_code, answer.json()) == (200, preset)
+    setu.sim.preset_vpa("bilal.k@okaxis", "failed")
+    checks = [
+        await setu.call("POST", "/customer-vpas/verify", {"customerVpa": vpa}, status=200)
+        for vpa in ("Ravi@okaxis", "bilal.k@okaxis")
+    ]
+    named, down = [await decided(setu, check["id"]) for check in checks]
+    assert (named["status"], named["customerName"]) == ("valid", "Ravi Shankar")
+    assert (down["status"], down["reason"]["code"]) == ("failed", "unable-to-fulfill-request")
+    for bad in (
+        {"vpa": "ravi@okaxis", "status": "pending"},
+        {"vpa": "no at sign", "status": "valid"},
+        {"vpa": "ravi@okaxis", "status": "valid", "customer_name": ""},
+        {"vpa": "ravi@okaxis", "status": "valid", "name": "Ravi"},
+    ):
+        refused = await setu.http.post("/_control/vpa-outcomes", json=bad)
+        assert (refused.status_code, refused.json()["code"]) == (400, "bad-request")
 
 
 # --- Request faults ------------------------------------------------------------------------------
@@ -925,6 +1099,32 @@ async def test_faults_are_set_read_and_reset_over_http(setu: Setu) -> None:
     assert reset.json() == (await setu.http.get("/_control/faults")).json()
     assert (setu.sim.faults.fail_next, setu.sim.faults.drop_webhooks) == (0, False)
     assert reset.json()["timeout_seconds"] == 15
+
+
+async def test_the_source_styles_are_switched_over_http_and_unknown_styles_refused(
+    setu: Setu,
+) -> None:
+    defaults = (await setu.http.get("/_control/faults")).json()
+    assert (defaults["refund_reference_style"], defaults["vpa_name_style"]) == ("spec", "docs")
+    change = {"refund_reference_style": "docs", "vpa_name_style": "spec"}
+    assert (await setu.http.post("/_control/faults", json=change)).json() | change == (
+        await setu.http.get("/_control/faults")
+    ).json()
+    assert (setu.sim.faults.refund_reference_style, setu.sim.faults.vpa_name_style) == (
+        "docs",
+        "spec",
+    )
+    for bad in (
+        {"refund_reference_style": "both"},
+        {"refund_reference_style": "SPEC"},
+        {"vpa_name_style": ""},
+        {"vpa_name_style": True},
+    ):
+        refused = await setu.http.post("/_control/faults", json=bad)
+        assert (refused.status_code, refused.json()["code"]) == (400, "bad-request")
+    assert setu.sim.faults.refund_reference_style == "docs"
+    reset = (await setu.http.post("/_control/reset")).json()
+    assert (reset["refund_reference_style"], reset["vpa_name_style"]) == ("spec", "docs")
 
 
 async def test_the_state_view_shows_instances_payments_refunds_and_webhooks(
