@@ -1,4 +1,5 @@
-"""GET /admin/reconciliation (and .csv): the money in and out over a period, and the books now.
+"""GET /admin/reconciliation (and .csv): the money in and out over a period, the books now, and
+every difference from Setu's and the payout rail's own records for the period.
 
 Periods are whole UTC days, `?from=YYYY-MM-DD&to=YYYY-MM-DD`; without them, this month so far.
 """
@@ -16,7 +17,7 @@ from fastapi.responses import PlainTextResponse, Response
 from admin_web import render
 from admin_web.auth import Sessions
 from admin_web.deps import DepsDep
-from core import reconciliation
+from core import provider_reconciliation, reconciliation
 from core.reconciliation import DIRECTIONS, Period, PeriodError
 
 FromQuery = Annotated[str | None, Query(alias="from")]
@@ -57,8 +58,11 @@ class Books:
             return render.page(request, "reconciliation.html", context, admin=admin, status=400)
         async with deps.uow() as uow:
             found = await reconciliation.report(uow.session, asked.period)
+        providers = await provider_reconciliation.compare(deps, asked.period)
+        await provider_reconciliation.raise_alerts(deps, providers)
         context |= {
             "report": found,
+            "providers": providers,
             "directions": DIRECTIONS,
             "csv_url": "/admin/reconciliation.csv?"
             + urlencode({"from": asked.period.first, "to": asked.period.last}),

@@ -104,7 +104,13 @@ class Settings(BaseSettings):
     retry_base_delay: timedelta = timedelta(seconds=30)
     retry_max_delay: timedelta = timedelta(hours=1)
     intent_lease: timedelta = timedelta(seconds=60)
+    # The longest one provider call may take, retries and logins included (under half a lease).
+    provider_call_timeout: timedelta = timedelta(seconds=20)
+    # A call with no answer is sent again only after this, and only if the provider has nothing.
+    resend_after: timedelta = timedelta(minutes=5)
     transfer_stuck_after: timedelta = timedelta(hours=6)
+    # How often our books are compared with Setu's and the payout rail's records.
+    reconcile_providers_interval: timedelta = timedelta(hours=1)
 
     # --- job cadence ---
     expiry_job_interval: timedelta = timedelta(seconds=60)
@@ -136,6 +142,21 @@ class Settings(BaseSettings):
         data = getattr(info, "data", {})
         if value < data.get("min_amount_paise", 0):
             raise ValueError("MAX_AMOUNT_PAISE must not be below MIN_AMOUNT_PAISE")
+        return value
+
+    @field_validator("provider_call_timeout")
+    @classmethod
+    def _call_inside_lease(cls, value: timedelta, info: ValidationInfo) -> timedelta:
+        lease = info.data.get("intent_lease", timedelta(seconds=60))
+        if value * 2 >= lease:
+            raise ValueError("PROVIDER_CALL_TIMEOUT must be under half of INTENT_LEASE")
+        return value
+
+    @field_validator("resend_after")
+    @classmethod
+    def _resend_after_lease(cls, value: timedelta, info: ValidationInfo) -> timedelta:
+        if value < info.data.get("intent_lease", timedelta(seconds=60)):
+            raise ValueError("RESEND_AFTER must be at least INTENT_LEASE")
         return value
 
     # --- which outside services are sandboxed ---

@@ -14,6 +14,7 @@ LABELS = frozenset(
         "transfer.leased",  # the intent is leased and marked unknown; the call is next
         "transfer.answered",  # the provider answered; the answer is not recorded yet
         "transfer.applied",  # the answer is recorded
+        "payment.requested",  # Setu made the QR (and collect request); nothing recorded yet
     }
 )
 ARMED: set[str] = set()

@@ -76,9 +76,9 @@ class InvalidTransitionError(ConflictError):
 class LostRaceError(ConflictError):
     """A guarded update matched no row: another transaction moved the escrow first."""
 
-    def __init__(self, escrow_id: int, expected: str) -> None:
+    def __init__(self, escrow_id: int, expected: str, *, what: str = "escrow") -> None:
         super().__init__(
-            "error.try_again", f"escrow {escrow_id} is no longer {expected}", state=expected
+            "error.try_again", f"{what} {escrow_id} is no longer {expected}", state=expected
         )
         self.escrow_id = escrow_id
         self.expected = expected

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from core import anchoring
+from core import anchoring, provider_reconciliation
 from core.chain import Anchors
 from core.deps import Deps
-from core.escrow import activation, expiry, outbound, reconcile
+from core.escrow import activation, expiry, outbound, payee_upi, reconcile
+from core.escrow.money_states import IntentKind
 from core.logs import get_logger
 from core.payments import inbox
 from core.payments.razorpayx import events as razorpayx_events
@@ -50,13 +51,30 @@ async def retry_transfers(deps: Deps) -> int:
         due = await uow.intents.due(now)
     for intent_id, kind in due:
         try:
-            if kind == "collect":
+            if kind == IntentKind.COLLECT:
                 await activation.request_payment(intent_id, deps)
             else:
                 await outbound.dispatch(intent_id, deps)
         except Exception:  # one bad intent must not stop the others; it stays due
             log.exception("job.retry_transfers.failed", intent_id=intent_id)
+    await payee_upi.poll_pending(deps)  # escrows waiting on a new UPI id's check
     return len(due)
+
+
+async def reconcile_providers(deps: Deps) -> int:
+    """Compare the last two days with Setu's and the payout rail's records; alert each new
+    difference once. Returns how many differences there are."""
+    period = provider_reconciliation.since(deps.clock.now())
+    found = await provider_reconciliation.compare(deps, period)
+    new = await provider_reconciliation.raise_alerts(deps, found)
+    if found.mismatches or found.unreachable:
+        log.warning(
+            "job.reconcile_providers",
+            mismatches=len(found.mismatches),
+            new=new,
+            unreachable=len(found.unreachable),
+        )
+    return len(found.mismatches)
 
 
 async def anchor_audit_log(

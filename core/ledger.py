@@ -5,6 +5,7 @@ Accounts:
     escrow_holding   liability, per escrow: money we owe the escrow's parties
     suspense         liability, per payment: money we received but could not match; owed back
     fee_income       income: our fee on released escrows
+    provider_fees    expense: what the payout rail charged us (RazorpayX `fees`, tax included)
 
 Postings (debit / credit):
     hold        gateway_cash   / escrow_holding   payment received for an escrow
@@ -15,9 +16,12 @@ Postings (debit / credit):
     returned    suspense       / gateway_cash     that money was refunded
     reversed    gateway_cash   / suspense         a processed payout came back (bank reversal)
     repaid      suspense       / gateway_cash     support paid that money out again
+    provider_fee  provider_fees / gateway_cash    the rail's fee for a processed payout
+    fee_returned  gateway_cash  / provider_fees   that fee, credited back with a reversal
 
 The database adds what code cannot be trusted to remember: at most one hold, release, fee and
-refund per escrow and one unmatched/returned pair per payment (partial unique indexes).
+refund per escrow, one unmatched/returned pair per payment and one provider fee (and its return)
+per intent (partial unique indexes).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import Escrow, LedgerEntry, LedgerTransaction, Payment
 from core.escrow import states
+from core.escrow.money_states import PaymentStatus
 
 
 class Account(StrEnum):
@@ -38,6 +43,7 @@ class Account(StrEnum):
     ESCROW_HOLDING = "escrow_holding"
     SUSPENSE = "suspense"
     FEE_INCOME = "fee_income"
+    PROVIDER_FEES = "provider_fees"
 
 
 class Kind(StrEnum):
@@ -49,6 +55,8 @@ class Kind(StrEnum):
     RETURNED = "returned"
     REVERSED = "reversed"
     REPAID = "repaid"
+    PROVIDER_FEE = "provider_fee"
+    FEE_RETURNED = "fee_returned"
 
 
 A = Account
@@ -62,6 +70,8 @@ POSTINGS: dict[Kind, tuple[Account, Account]] = {
     Kind.RETURNED: (A.SUSPENSE, A.GATEWAY_CASH),
     Kind.REVERSED: (A.GATEWAY_CASH, A.SUSPENSE),
     Kind.REPAID: (A.SUSPENSE, A.GATEWAY_CASH),
+    Kind.PROVIDER_FEE: (A.PROVIDER_FEES, A.GATEWAY_CASH),
+    Kind.FEE_RETURNED: (A.GATEWAY_CASH, A.PROVIDER_FEES),
 }
 
 
@@ -208,6 +218,8 @@ def escrow_violations(escrow: Escrow, totals: dict[str, int], balance: int) -> l
         problems.append(Violation("holding", f"{label} is terminal but still holds {balance}"))
     if state in states.HOLDING and balance != escrow.amount_paise:
         problems.append(Violation("holding", f"{label} holds {balance}, expected the amount"))
+    if totals.get(Kind.FEE_RETURNED, 0) > totals.get(Kind.PROVIDER_FEE, 0):
+        problems.append(Violation("provider_fee", f"{label} got back more fees than it paid"))
     if totals.get(Kind.REPAID, 0) > totals.get(Kind.REVERSED, 0):
         problems.append(Violation("suspense", f"{label} repaid more than came back"))
     if state in states.TERMINAL and hold and out != hold:
@@ -251,7 +263,7 @@ async def _suspense_balances(session: AsyncSession) -> list[Violation]:
     amounts: dict[int, dict[str, int]] = {}
     for payment_id, kind, amount in (await session.execute(query)).all():
         amounts.setdefault(payment_id, {})[kind] = int(amount)
-    returned = select(Payment.id).where(Payment.status == "returned")
+    returned = select(Payment.id).where(Payment.status == PaymentStatus.RETURNED)
     returned_ids = set((await session.execute(returned)).scalars())
     problems = []
     for payment_id, kinds in amounts.items():

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from core.db.models import MoneyIntent, Payment, PaymentLog
 from core.deps import Deps
+from core.escrow.money_states import IntentKind, IntentStatus, PaymentStatus
 from core.escrow.views import EscrowView, build_view
 from core.money import format_inr
 
@@ -43,7 +44,9 @@ async def receipt_facts(escrow_id: int, deps: Deps) -> ReceiptFacts | None:
         held = (
             (
                 await uow.session.execute(
-                    select(Payment).where(Payment.escrow_id == escrow_id, Payment.status == "held")
+                    select(Payment).where(
+                        Payment.escrow_id == escrow_id, Payment.status == PaymentStatus.HELD
+                    )
                 )
             )
             .scalars()
@@ -53,7 +56,9 @@ async def receipt_facts(escrow_id: int, deps: Deps) -> ReceiptFacts | None:
             (
                 await uow.session.execute(
                     select(MoneyIntent)
-                    .where(MoneyIntent.escrow_id == escrow_id, MoneyIntent.kind != "collect")
+                    .where(
+                        MoneyIntent.escrow_id == escrow_id, MoneyIntent.kind != IntentKind.COLLECT
+                    )
                     .order_by(MoneyIntent.id)
                 )
             )
@@ -71,7 +76,11 @@ async def receipt_facts(escrow_id: int, deps: Deps) -> ReceiptFacts | None:
             .scalars()
             .all()
         )
-    transfers = [(i.kind, i.amount_paise, i.status, i.utr) for i in intents if i.status != "failed"]
+    transfers = [
+        (i.kind, i.amount_paise, i.status, i.utr)
+        for i in intents
+        if i.status != IntentStatus.FAILED
+    ]
     return ReceiptFacts(
         view=view,
         payment_rrn=held.rrn if held else None,
@@ -104,6 +113,7 @@ LABELS: dict[str, dict[str, str]] = {
         "audit_hash": "Audit hash",
         "audit_entries": "Audit entries",
         "generated": "Generated",
+        "state.PAYOUT_FAILED": "Payout refused — waiting for a new UPI id",
         "note": (
             "The audit hash identifies this escrow's last entry in TrustPay's hash-chained "
             "payment log; anyone can check it against the anchored roots."
@@ -140,6 +150,7 @@ LABELS: dict[str, dict[str, str]] = {
         "state.EXPIRED": "समय सीमा समाप्त",
         "state.DISPUTED": "विवाद में",
         "state.SPLIT": "सपोर्ट ने बाँट दिया",
+        "state.PAYOUT_FAILED": "भुगतान लौटा — नई UPI id का इंतज़ार",
         "note": (
             "ऑडिट हैश TrustPay के हैश-चेन वाले भुगतान लॉग में इस एस्क्रो की आख़िरी एंट्री "
             "है; कोई भी इसे ब्लॉकचेन पर दर्ज रूट से मिला सकता है।"
@@ -181,7 +192,7 @@ def render(facts: ReceiptFacts, lang: str = "en") -> bytes:
     ]
     rows += [
         (
-            words.get(kind, kind) + ("" if status == "succeeded" else f" ({status})"),
+            words.get(kind, kind) + ("" if status == IntentStatus.SUCCEEDED else f" ({status})"),
             f"{format_inr(paise)}  UTR {utr or '-'}",
         )
         for kind, paise, status, utr in facts.transfers

@@ -2,8 +2,10 @@
 references (RRN, UTR) an admin matches against the Setu and RazorpayX statements.
 
 Money in is what reached our gateway account (holds, unmatched money, reversed payouts); money
-out is what left it (payouts, refunds, returns, re-payments); fees stay in. The report also
-says what we hold right now and whether the books balance.
+out is what left it (payouts, refunds, returns, re-payments); our fees stay in; the payout
+rail's own fees (RazorpayX `fees`, tax included) are a cost, booked as each payout settles.
+The report also says what we hold right now and whether the books balance. How the books
+compare with the providers' own records is core.provider_reconciliation's.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from core.db.models import Escrow, LedgerEntry, LedgerTransaction, MoneyIntent, 
 from core.db.repositories import Alerts
 from core.ledger import Account, Kind
 
-Direction = Literal["in", "out", "fee"]
+Direction = Literal["in", "out", "fee", "cost"]
 DIRECTIONS: dict[str, Direction] = {
     Kind.HOLD: "in",
     Kind.UNMATCHED: "in",
@@ -33,6 +35,8 @@ DIRECTIONS: dict[str, Direction] = {
     Kind.RETURNED: "out",
     Kind.REPAID: "out",
     Kind.FEE: "fee",
+    Kind.PROVIDER_FEE: "cost",  # the payout rail's charge: it leaves our account too
+    Kind.FEE_RETURNED: "in",  # that charge, credited back with a reversal
 }
 MAX_DAYS = 366  # one report covers at most a year
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -99,7 +103,7 @@ class Report:
     @property
     def net_paise(self) -> int:
         """Cash in minus cash out over the period."""
-        return self.total("in") - self.total("out")
+        return self.total("in") - self.total("out") - self.total("cost")
 
 
 async def report(session: AsyncSession, period: Period) -> Report:

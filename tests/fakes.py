@@ -9,7 +9,7 @@ for the same key (as RazorpayX and Setu do), and can be told how the next calls 
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,6 +21,7 @@ from core.escrow.ports import (
     TransferRequest,
     TransferState,
     TransferStatus,
+    VpaCheck,
 )
 
 T0 = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
@@ -65,6 +66,10 @@ class FakeProvider:
     default: str = "succeed"
     reject_finds: int = 0  # the next N status lookups are refused (4xx)
 
+    @property
+    def idempotent_sends(self) -> bool:
+        return self.idempotent
+
     def script(self, *behaviours: str) -> None:
         assert all(b in BEHAVIOURS for b in behaviours), behaviours
         self._script.extend(behaviours)
@@ -74,9 +79,7 @@ class FakeProvider:
 
     def settle(self, key: str, state: TransferState = TransferState.SUCCEEDED) -> TransferStatus:
         transfer = self.transfers[key]
-        transfer.status = TransferStatus(
-            state, provider_ref=transfer.status.provider_ref, utr=f"UTR{len(self.transfers):06d}"
-        )
+        transfer.status = replace(transfer.status, state=state, utr=f"UTR{len(self.transfers):06d}")
         return transfer.status
 
     async def send(self, request: TransferRequest) -> TransferStatus:
@@ -102,6 +105,12 @@ class FakeProvider:
             "timeout_after_accept": done,
             "crash_after_accept": done,
         }[behaviour]
+        status = replace(  # what identifies it, as a provider's object says
+            status,
+            reference=request.reference,
+            amount_paise=request.amount_paise,
+            destination=request.destination,
+        )
         self.transfers[key] = Transfer(request, status)
         if behaviour == "timeout_after_accept":
             raise GatewayTimeoutError("read timeout", provider=self.name)
@@ -117,6 +126,12 @@ class FakeProvider:
             raise GatewayRejectedError("lookup refused", provider=self.name, status_code=400)
         mine = [t for t in self.transfers.values() if t.request.reference == request.reference]
         return mine[0].status if mine else None
+
+    async def payouts_between(self, start: int, end: int) -> list[TransferStatus]:
+        return [t.status for t in self.transfers.values()]
+
+    async def payouts_for(self, reference: str) -> list[TransferStatus]:
+        return [t.status for t in self.transfers.values() if t.request.reference == reference]
 
     def money_out_for(self, destination: str | None = None) -> int:
         return sum(
@@ -147,6 +162,9 @@ class FakeGateway(FakeProvider):
         self.expired: set[str] = set()
         self.payments: dict[str, GatewayPayment] = {}
         self.qr_failures = 0  # the next N create_qr calls fail as "unavailable"
+        # UPI id checks: outcome by VPA ("valid" unless told), decided at once unless "pending"
+        self.vpa_outcomes: dict[str, str] = {}
+        self.vpa_checks: dict[str, tuple[str, str]] = {}  # check id -> (vpa, status)
 
     async def create_qr(self, spec: CollectSpec) -> PaymentQr:
         if self.qr_failures:
@@ -190,8 +208,31 @@ class FakeGateway(FakeProvider):
         mine = [p for p in self.payments.values() if p.product_instance_id == instance_id]
         return mine[-1] if mine else None
 
+    async def verify_vpa(self, vpa: str, reference: str) -> VpaCheck:
+        check_id = f"vpacheck{len(self.vpa_checks) + 1}"
+        self.vpa_checks[check_id] = (vpa, self.vpa_outcomes.get(vpa, "valid"))
+        return await self.vpa_check(check_id)
+
+    async def vpa_check(self, check_id: str) -> VpaCheck:
+        vpa, status = self.vpa_checks[check_id]
+        name = vpa.partition("@")[0].replace(".", " ").title() if status == "valid" else None
+        return VpaCheck(check_id, status, name)
+
+    def decide_vpa(self, vpa: str, status: str) -> None:
+        """A pending check of `vpa` (and any later one) comes out as `status`."""
+        self.vpa_outcomes[vpa] = status
+        for check_id, (checked, _) in self.vpa_checks.items():
+            if checked == vpa:
+                self.vpa_checks[check_id] = (vpa, status)
+
     async def refund(self, request: TransferRequest) -> TransferStatus:
         return await self.send(request)
+
+    async def refunds_of(self, payment_id: str) -> list[TransferStatus]:
+        return [t.status for t in self.transfers.values() if t.request.destination == payment_id]
+
+    async def payments_of(self, instance_id: str) -> list[GatewayPayment]:
+        return [p for p in self.payments.values() if p.product_instance_id == instance_id]
 
     async def find_refund(self, request: TransferRequest) -> TransferStatus | None:
         return await self.find(request)

@@ -47,11 +47,20 @@ class App:
         return self.runtime.payouts.simulator
 
     async def escrow_awaiting_payment(
-        self, amount: int = 150_000, upi_id: str = PAYEE_VPA
+        self, amount: int = 150_000, upi_id: str = PAYEE_VPA, *, asked_to_pay: bool = True
     ) -> Escrow:
+        """Created and joined; by default also until the payer was asked to pay (after Setu
+        checked the payee's UPI id, which its webhook reports)."""
         deps = self.runtime.deps
         escrow = await service.create_escrow(CreateEscrow(PAYER, Role.PAYER, amount, "Phone"), deps)
-        return await service.join_escrow(JoinEscrow(PAYEE, escrow.code, upi_id), deps)
+        joined = await service.join_escrow(JoinEscrow(PAYEE, escrow.code, upi_id), deps)
+
+        async def has_qr() -> bool:
+            return (await self.load(joined.id)).setu_qr_id is not None
+
+        if asked_to_pay:
+            await self.until(has_qr, within=20)
+        return await self.load(joined.id)
 
     async def load(self, escrow_id: int) -> Escrow:
         async with self.runtime.deps.uow() as uow:

@@ -138,6 +138,7 @@ def build_scheduler(runtime: Runtime) -> AsyncIOScheduler:
         (jobs.retry_transfers, settings.retry_job_interval.total_seconds()),
         (jobs.process_inbox, settings.retry_job_interval.total_seconds()),
         (jobs.poll_payments, settings.reconcile_job_interval.total_seconds()),
+        (jobs.reconcile_providers, settings.reconcile_providers_interval.total_seconds()),
     ]
     drain = runtime.bot.drain
 

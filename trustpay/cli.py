@@ -204,21 +204,25 @@ def reconcile(
     csv_file: Annotated[
         Path | None, typer.Option("--csv", help="Also write every movement to this CSV file.")
     ] = None,
+    ledger_only: Annotated[
+        bool, typer.Option("--ledger-only", help="Check our books only, not the providers'.")
+    ] = False,
 ) -> None:
-    """Money in, out and fees over a period, what is held now, and whether the books balance;
-    exit 1 if they do not."""
+    """Money in, out and fees over a period, what is held now, whether the books balance, and
+    whether they match Setu's and the payout rail's records; exit 1 if anything differs."""
     settings = _settings()
     try:
         period = reconciliation.Period.parse(first, last)
     except reconciliation.PeriodError as exc:
         typer.echo(f"Bad period: {exc}.", err=True)
         raise typer.Exit(2) from exc
-    found = asyncio.run(operator.reconcile(settings, period))
+    found, providers = asyncio.run(operator.reconcile(settings, period, providers=not ledger_only))
     counts = Counter(m.kind for m in found.movements)
     typer.echo(f"Reconciliation {period.first} to {period.last} (UTC days)")
     typer.echo(f"  Money in:      {format_inr(found.total('in'))}  {_kinds(counts, 'in')}")
     typer.echo(f"  Money out:     {format_inr(found.total('out'))}  {_kinds(counts, 'out')}")
     typer.echo(f"  Fees earned:   {format_inr(found.total('fee'))}")
+    typer.echo(f"  Provider fees: {format_inr(found.total('cost'))}")
     typer.echo(f"  Net cash:      {format_inr(found.net_paise)}")
     typer.echo(f"  Held now:      {format_inr(found.holding_paise)} for escrows")
     typer.echo(f"  Suspense now:  {format_inr(found.suspense_paise)} to hand back")
@@ -226,12 +230,29 @@ def reconcile(
     if csv_file is not None:
         csv_file.write_text(reconciliation.to_csv(found), encoding="utf-8")
         typer.echo(f"Wrote {len(found.movements)} movement(s) to {csv_file}")
+    for line in providers.compared:
+        typer.echo(f"  Compared {line}")
+    failed = False
     if found.problems:
         typer.echo(f"The books do NOT balance: {len(found.problems)} problem(s)")
         for problem in found.problems:
             typer.echo(f"- {problem}")
+        failed = True
+    else:
+        typer.echo("The books balance.")
+    if providers.mismatches:
+        count = len(providers.mismatches)
+        typer.echo(f"The providers' records do NOT match ours: {count} difference(s)")
+        for mismatch in providers.mismatches:
+            typer.echo(f"- {mismatch}")
+        failed = True
+    for unreachable in providers.unreachable:
+        typer.echo(f"Could not compare with {unreachable}")
+        failed = True
+    if providers.compared and not failed:
+        typer.echo("The providers' records match ours.")
+    if failed:
         raise typer.Exit(1)
-    typer.echo("The books balance.")
 
 
 def _kinds(counts: Counter[str], direction: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import people, reconciliation
+from core import people, provider_reconciliation, reconciliation
 from core.config import Settings
 from core.db.models import Escrow
 from core.escrow import support
@@ -29,6 +29,16 @@ async def admin_link(settings: Settings, telegram_id: int) -> str:
         return f"{runtime.settings.public_base_url.rstrip('/')}/admin/login/{token}"
 
 
-async def reconcile(settings: Settings, period: reconciliation.Period) -> reconciliation.Report:
-    async with opened(settings) as runtime, runtime.deps.uow() as uow:
-        return await reconciliation.report(uow.session, period)
+async def reconcile(
+    settings: Settings, period: reconciliation.Period, *, providers: bool = True
+) -> tuple[reconciliation.Report, provider_reconciliation.ProviderCheck]:
+    """The books over `period`, and (unless `providers` is False) how they compare with the
+    providers' records; each new difference is alerted to support once."""
+    async with opened(settings) as runtime:
+        async with runtime.deps.uow() as uow:
+            report = await reconciliation.report(uow.session, period)
+        found = provider_reconciliation.ProviderCheck()
+        if providers:
+            found = await provider_reconciliation.compare(runtime.deps, period)
+            await provider_reconciliation.raise_alerts(runtime.deps, found)
+        return report, found

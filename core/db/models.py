@@ -26,6 +26,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from core.db.types import BigId, PrimaryKey, UTCDateTime
+from core.escrow.money_states import (
+    LIVE,
+    IntentKind,
+    IntentStatus,
+    PaymentStatus,
+    sql_in,
+)
 from core.escrow.states import State
 
 NAMING = {
@@ -36,7 +43,10 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-LIVE_INTENT = "status IN ('pending', 'submitted', 'unknown', 'succeeded')"
+# Live, or done: at most one of these per escrow and kind (a failed one may be followed).
+_LIVE_OR_DONE = (IntentStatus.PENDING, IntentStatus.SUBMITTED, IntentStatus.UNKNOWN)
+LIVE_INTENT = f"status IN ({sql_in((*_LIVE_OR_DONE, IntentStatus.SUCCEEDED))})"
+assert frozenset(_LIVE_OR_DONE) == LIVE
 STATES_SQL = ", ".join(f"'{state.value}'" for state in State)
 
 
@@ -91,6 +101,11 @@ class Escrow(Base):
     payer_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"), index=True)
     payee_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"), index=True)
     payee_vpa: Mapped[str | None] = mapped_column(String(320))
+    # Setu's check of payee_vpa: unchecked | pending | valid | invalid | failed, and the name
+    # the bank holds for it (shown to both parties before anyone pays).
+    payee_vpa_status: Mapped[str] = mapped_column(String(10), default="unchecked")
+    payee_vpa_name: Mapped[str | None] = mapped_column(String(128))
+    payee_vpa_check_id: Mapped[str | None] = mapped_column(String(64), index=True)
     payer_vpa: Mapped[str | None] = mapped_column(String(320))
     payment_ref: Mapped[str] = mapped_column(String(35), unique=True)
     status_token: Mapped[str] = mapped_column(String(64), unique=True)
@@ -145,6 +160,7 @@ class Payment(Base):
     __table_args__ = (
         UniqueConstraint("provider", "gateway_payment_id"),
         CheckConstraint("amount_paise >= 0", "amount_not_negative"),
+        CheckConstraint(f"status IN ({sql_in(PaymentStatus)})", "status_known"),
     )
 
     id: Mapped[PrimaryKey]
@@ -155,7 +171,7 @@ class Payment(Base):
     amount_paise: Mapped[int]
     payer_vpa_masked: Mapped[str | None] = mapped_column(String(320))
     rrn: Mapped[str | None] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(12))  # failed | held | returning | returned
+    status: Mapped[str] = mapped_column(String(12))  # a PaymentStatus
     failure_reason: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -171,6 +187,8 @@ class MoneyIntent(Base):
     __tablename__ = "money_intents"
     __table_args__ = (
         CheckConstraint("amount_paise > 0", "amount_positive"),
+        CheckConstraint(f"status IN ({sql_in(IntentStatus)})", "status_known"),
+        CheckConstraint(f"kind IN ({sql_in(IntentKind)})", "kind_known"),
         Index(
             "uq_money_intents_live_escrow_kind",
             "escrow_id",
@@ -190,12 +208,12 @@ class MoneyIntent(Base):
     id: Mapped[PrimaryKey]
     escrow_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("escrows.id"), index=True)
     payment_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("payments.id"))
-    kind: Mapped[str] = mapped_column(String(8))  # collect | payout | refund | return
+    kind: Mapped[str] = mapped_column(String(8))  # an IntentKind
     attempt: Mapped[int] = mapped_column(Integer, default=1)  # 1 + failed intents before it
     calls: Mapped[int] = mapped_column(Integer, default=0)  # provider calls made under this key
     amount_paise: Mapped[int]
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
-    status: Mapped[str] = mapped_column(String(10), default="pending")
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # an IntentStatus
     provider: Mapped[str] = mapped_column(String(16))
     provider_ref: Mapped[str | None] = mapped_column(String(64))
     utr: Mapped[str | None] = mapped_column(String(64))
@@ -203,6 +221,9 @@ class MoneyIntent(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime]
     leased_until: Mapped[datetime | None]
+    last_sent_at: Mapped[datetime | None]  # when the latest send began (see money_states)
+    fees_paise: Mapped[int | None]  # what the provider charged us for it (tax included)
+    tax_paise: Mapped[int | None]
     alerted_at: Mapped[datetime | None]  # support was told it is stuck or contradicted
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -227,6 +248,13 @@ class LedgerTransaction(Base):
             "kind",
             unique=True,
             **_partial(where="kind IN ('unmatched', 'returned')"),
+        ),
+        Index(
+            "uq_ledger_transactions_intent_kind",
+            "intent_id",
+            "kind",
+            unique=True,
+            **_partial(where="kind IN ('provider_fee', 'fee_returned')"),
         ),
     )
 
@@ -378,6 +406,7 @@ class Alert(Base):
     payment_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("payments.id"))
     kind: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text)
+    dedupe_key: Mapped[str | None] = mapped_column(String(160), unique=True)  # alert once
     created_at: Mapped[datetime]
     resolved_at: Mapped[datetime | None]
 

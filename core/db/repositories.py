@@ -21,8 +21,15 @@ from core.db.models import (
 )
 from core.db.statements import insert_or_ignore, skip_locked, upsert
 from core.errors import LostRaceError
-from core.escrow import states
+from core.escrow import money_states, states
 from core.escrow.commands import Actor
+from core.escrow.money_states import (
+    LIVE,
+    IntentEvent,
+    IntentStatus,
+    PaymentEvent,
+    PaymentStatus,
+)
 from core.escrow.states import Event, State
 from core.escrow.text import strip_controls
 
@@ -219,8 +226,28 @@ class Payments:
         )
         return (await self.session.execute(query)).scalar_one_or_none()
 
+    async def transition(
+        self, payment: Payment, event: PaymentEvent, now: datetime, **changes: Any
+    ) -> PaymentStatus:
+        """Move the payment along its table with a guarded UPDATE (LostRaceError if beaten)."""
+        target = money_states.apply_payment(payment.status, event)
+        await _guarded(self.session, payment, payment.status, target, now, changes)
+        return target
+
+    async def by_id(self, payment_id: int) -> Payment | None:
+        """The payment, locked for this transaction."""
+        query = (
+            select(Payment)
+            .where(Payment.id == payment_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
     async def held_for(self, escrow_id: int) -> Payment | None:
-        query = select(Payment).where(Payment.escrow_id == escrow_id, Payment.status == "held")
+        query = select(Payment).where(
+            Payment.escrow_id == escrow_id, Payment.status == PaymentStatus.HELD
+        )
         return (await self.session.execute(query)).scalar_one_or_none()
 
     async def for_escrow(self, escrow_id: int) -> Sequence[Payment]:
@@ -246,13 +273,40 @@ class Intents:
         )
         return (await self.session.execute(query)).scalar_one_or_none()
 
+    async def transition(
+        self, intent: MoneyIntent, event: IntentEvent, now: datetime, **changes: Any
+    ) -> IntentStatus:
+        """Move the intent along its table with a guarded UPDATE (LostRaceError if beaten).
+
+        `changes` are further columns written in the same statement.
+        """
+        target = money_states.apply_intent(intent.status, event)
+        await _guarded(self.session, intent, intent.status, target, now, changes)
+        return target
+
+    async def claim_send(self, intent_id: int, now: datetime, lease_until: datetime) -> bool:
+        """Mark an intent as being sent now, if the lease taken until `lease_until` is still
+        ours and long enough for the call; False means: do not send."""
+        statement = (
+            update(MoneyIntent)
+            .where(
+                MoneyIntent.id == intent_id,
+                MoneyIntent.status.in_((IntentStatus.PENDING, IntentStatus.UNKNOWN)),
+                MoneyIntent.leased_until == lease_until,
+            )
+            .values(status=IntentStatus.UNKNOWN, last_sent_at=now, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        result = await self.session.execute(statement)
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
     async def lease(self, intent_id: int, now: datetime, until: datetime) -> bool:
         """Take the right to call the provider for this intent until `until`; False if taken."""
         statement = (
             update(MoneyIntent)
             .where(
                 MoneyIntent.id == intent_id,
-                MoneyIntent.status.in_(("pending", "submitted", "unknown")),
+                MoneyIntent.status.in_(LIVE),
                 MoneyIntent.next_attempt_at <= now,
                 or_(MoneyIntent.leased_until.is_(None), MoneyIntent.leased_until <= now),
             )
@@ -267,7 +321,7 @@ class Intents:
         query = (
             select(MoneyIntent.id, MoneyIntent.kind)
             .where(
-                MoneyIntent.status.in_(("pending", "submitted", "unknown")),
+                MoneyIntent.status.in_(LIVE),
                 MoneyIntent.next_attempt_at <= now,
                 or_(MoneyIntent.leased_until.is_(None), MoneyIntent.leased_until <= now),
             )
@@ -282,6 +336,28 @@ class Intents:
             select(MoneyIntent).where(MoneyIntent.escrow_id == escrow_id).order_by(MoneyIntent.id)
         )
         return (await self.session.execute(query)).scalars().all()
+
+
+async def _guarded(
+    session: AsyncSession,
+    row: MoneyIntent | Payment,
+    expected: str,
+    target: str,
+    now: datetime,
+    changes: dict[str, Any],
+) -> None:
+    """UPDATE row SET status = target ... WHERE id = row.id AND status = expected."""
+    model = type(row)
+    statement = (
+        update(model)
+        .where(model.id == row.id, model.status == expected)
+        .values(status=str(target), updated_at=now, **changes)
+        .execution_options(synchronize_session=False)
+    )
+    result = await session.execute(statement)
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise LostRaceError(row.id, expected, what=model.__tablename__)
+    await session.refresh(row)
 
 
 class Disputes:

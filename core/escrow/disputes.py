@@ -80,7 +80,9 @@ async def open_dispute(cmd: OpenDispute, deps: Deps) -> ActionResult:
 
 @retry_on_conflict
 async def resolve_dispute(cmd: Resolve, deps: Deps) -> ActionResult:
-    """Support decides a dispute: release, refund, or split (payee's share given).
+    """Support decides a dispute: release, refund, or split (payee's share given). Also decides
+    an escrow whose payout the payee's UPI id refused (PAYOUT_FAILED): refund or split (a
+    release would go to the same refused id; the payee gives a new one with /upi instead).
 
     Raises ForbiddenError (not support), InputError (split share), NotFoundError, ConflictError.
     """
@@ -95,8 +97,7 @@ async def resolve_dispute(cmd: Resolve, deps: Deps) -> ActionResult:
             raise NotFoundError(code=code)
         escrow = await locked(uow, found.id)
         with log_context(escrow_id=escrow.id, code=code, admin_id=cmd.actor.telegram_id):
-            if escrow.state != State.DISPUTED:
-                raise ConflictError("resolve.not_disputed", state=escrow.state)
+            _check_resolvable(escrow, cmd.outcome)
             intents = await _resolve(uow, deps, escrow, cmd, now)
             dispute = await uow.disputes.open_for(escrow.id)
             if dispute is not None:
@@ -120,6 +121,16 @@ async def resolve_dispute(cmd: Resolve, deps: Deps) -> ActionResult:
             log.info("dispute.resolved", outcome=cmd.outcome.value)
     await outbound.dispatch_all(intents, deps)
     return ActionResult(escrow, money_moving=True)
+
+
+def _check_resolvable(escrow: Escrow, outcome: Outcome) -> None:
+    if escrow.state == State.PAYOUT_FAILED:
+        if outcome is Outcome.RELEASE:
+            raise ConflictError("resolve.payout_refused", state=escrow.state)
+        if escrow.resolution == "split":  # its refund leg may be paid: one refund per escrow
+            raise ConflictError("resolve.split_under_way", state=escrow.state)
+    elif escrow.state != State.DISPUTED:
+        raise ConflictError("resolve.not_disputed", state=escrow.state)
 
 
 async def _resolve(

@@ -19,6 +19,7 @@ from core.db.uow import UnitOfWork
 from core.deps import Deps
 from core.escrow import outbound, transfers
 from core.escrow.commands import PaymentFailed, PaymentReceived
+from core.escrow.money_states import IntentKind, PaymentEvent, PaymentStatus
 from core.escrow.notices import alert_support, notify_parties
 from core.escrow.ports import GatewayPayment
 from core.escrow.states import Event, State
@@ -79,31 +80,31 @@ async def record_payment(cmd: PaymentReceived, deps: Deps) -> PaymentResult:
 
 
 async def apply_gateway_payment(
-    provider: str, payment: GatewayPayment, deps: Deps
+    provider: str, reported: GatewayPayment, deps: Deps
 ) -> PaymentResult | None:
     """Apply a payment as the gateway's status API reports it; None while it is not final."""
-    if payment.status == "success":
+    if reported.status == "success":
         return await record_payment(
             PaymentReceived(
                 provider=provider,
-                gateway_payment_id=payment.payment_id,
-                reference=payment.reference or "",
-                amount_paise=payment.amount_paise,
-                payer_vpa=payment.payer_vpa,
-                rrn=payment.rrn,
-                instance_id=payment.product_instance_id,
+                gateway_payment_id=reported.payment_id,
+                reference=reported.reference or "",
+                amount_paise=reported.amount_paise,
+                payer_vpa=reported.payer_vpa,
+                rrn=reported.rrn,
+                instance_id=reported.product_instance_id,
             ),
             deps,
         )
-    if payment.status == "failed":
+    if reported.status == "failed":
         return await record_payment_failure(
             PaymentFailed(
                 provider=provider,
-                gateway_payment_id=payment.payment_id,
-                reference=payment.reference or "",
-                amount_paise=payment.amount_paise,
-                reason=payment.failure_reason or "",
-                instance_id=payment.product_instance_id,
+                gateway_payment_id=reported.payment_id,
+                reference=reported.reference or "",
+                amount_paise=reported.amount_paise,
+                reason=reported.failure_reason or "",
+                instance_id=reported.product_instance_id,
             ),
             deps,
         )
@@ -126,7 +127,7 @@ async def record_payment_failure(cmd: PaymentFailed, deps: Deps) -> PaymentResul
                 max(cmd.amount_paise, 0),
                 escrow,
                 now,
-                status="failed",
+                status=PaymentStatus.FAILED,
                 failure_reason=cmd.reason[:500],
             )
         )
@@ -169,17 +170,24 @@ async def _claim_payment(
         cmd.amount_paise,
         escrow,
         now,
-        status="received",
+        status=PaymentStatus.RECEIVED,
         payer_vpa=cmd.payer_vpa,
         rrn=cmd.rrn,
     )
     inserted = await uow.payments.record(values)
     payment = await uow.payments.by_gateway_id(cmd.provider, cmd.gateway_payment_id)
-    if payment is None or (inserted is None and payment.status != "failed"):
+    if payment is None or (inserted is None and payment.status != PaymentStatus.FAILED):
         return None
     if inserted is None:  # the same payment was reported failed earlier and has now succeeded
-        payment.amount_paise, payment.rrn, payment.failure_reason = cmd.amount_paise, cmd.rrn, None
-        payment.payer_vpa_masked = values["payer_vpa_masked"]  # type: ignore[assignment]
+        await uow.payments.transition(
+            payment,
+            PaymentEvent.SUCCEEDED_LATE,
+            now,
+            amount_paise=cmd.amount_paise,
+            rrn=cmd.rrn,
+            failure_reason=None,
+            payer_vpa_masked=values["payer_vpa_masked"],
+        )
     return payment
 
 
@@ -191,7 +199,7 @@ def _payment_values(
     escrow: Escrow | None,
     now: datetime,
     *,
-    status: str,
+    status: PaymentStatus,
     payer_vpa: str | None = None,
     rrn: str | None = None,
     failure_reason: str | None = None,
@@ -235,7 +243,7 @@ async def _hold(
         inspection_ends_at=now + deps.policy.inspection_period,
         last_payment_error=None,
     )
-    payment.status, payment.escrow_id, payment.updated_at = "held", escrow.id, now
+    await uow.payments.transition(payment, PaymentEvent.MATCHED, now, escrow_id=escrow.id)
     await ledger.post(
         uow.session,
         ledger.Kind.HOLD,
@@ -262,8 +270,7 @@ async def _return(
 ) -> list[int]:
     """Put unexpected money in suspense, commit its refund intent, tell support and payer."""
     now = deps.clock.now()
-    payment.status, payment.updated_at = "returning", now
-    payment.failure_reason = problem
+    await uow.payments.transition(payment, PaymentEvent.UNMATCHED, now, failure_reason=problem)
     if payment.amount_paise <= 0:
         await alert_support(
             uow,
@@ -286,7 +293,7 @@ async def _return(
     intent = await transfers.new_intent(
         uow,
         deps,
-        "return",
+        IntentKind.RETURN,
         payment.amount_paise,
         destination=payment.gateway_payment_id,
         escrow=escrow,

@@ -7,6 +7,7 @@ from typing import Any
 
 from core import outbox
 from core.db.models import Alert, Escrow
+from core.db.statements import insert_or_ignore
 from core.db.uow import UnitOfWork
 from core.escrow.policy import Policy
 from core.logs import get_logger
@@ -62,12 +63,23 @@ async def alert_support(
     *,
     escrow: Escrow | None = None,
     payment_id: int | None = None,
-) -> None:
-    """Record an alert for /alerts and push it to every admin's chat."""
+    dedupe_key: str | None = None,
+) -> bool:
+    """Record an alert for /alerts and push it to every admin's chat; False (and nothing
+    done) if an alert with the same `dedupe_key` was raised before."""
     escrow_id = escrow.id if escrow else None
-    uow.alerts.add(
-        Alert(escrow_id=escrow_id, payment_id=payment_id, kind=kind, detail=detail, created_at=now)
-    )
+    values = {
+        "escrow_id": escrow_id,
+        "payment_id": payment_id,
+        "kind": kind,
+        "detail": detail,
+        "dedupe_key": dedupe_key,
+        "created_at": now,
+    }
+    if dedupe_key is None:
+        uow.alerts.add(Alert(**values))
+    elif await insert_or_ignore(uow.session, Alert, values, ["dedupe_key"]) is None:
+        return False
     payload = {"alert": kind, "detail": detail, "escrow_id": escrow_id, "payment_id": payment_id}
     if escrow is not None:
         payload |= {"code": escrow.code, "name": escrow.name, "state": escrow.state}
@@ -81,3 +93,4 @@ async def alert_support(
             payload=payload,
         )
     log.warning("support.alert", alert=kind, detail=detail, escrow_id=escrow_id)
+    return True

@@ -27,6 +27,8 @@ class Policy:
     retry_base_delay: timedelta = timedelta(seconds=30)
     retry_max_delay: timedelta = timedelta(hours=1)
     intent_lease: timedelta = timedelta(seconds=60)
+    provider_call_timeout: timedelta = timedelta(seconds=20)
+    resend_after: timedelta = timedelta(minutes=5)
     transfer_stuck_after: timedelta = timedelta(hours=6)
     admin_telegram_ids: frozenset[int] = frozenset()
 
@@ -47,9 +49,23 @@ class Policy:
             retry_base_delay=settings.retry_base_delay,
             retry_max_delay=settings.retry_max_delay,
             intent_lease=settings.intent_lease,
+            provider_call_timeout=settings.provider_call_timeout,
+            resend_after=settings.resend_after,
             transfer_stuck_after=settings.transfer_stuck_after,
             admin_telegram_ids=frozenset(settings.admin_telegram_ids),
         )
+
+    @property
+    def call_deadline(self) -> timedelta:
+        """How long one provider call may run: never more than a third of the lease, so the
+        lease cannot run out (and let another process call) while the call is alive."""
+        return min(self.provider_call_timeout, self.intent_lease / 3)
+
+    @property
+    def resend_wait(self) -> timedelta:
+        """How long after a send with no answer a second send may happen (if the provider
+        shows nothing): never less than a lease."""
+        return max(self.resend_after, self.intent_lease)
 
     def is_admin(self, telegram_id: int) -> bool:
         return telegram_id in self.admin_telegram_ids

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 
 class Clock(Protocol):
@@ -44,18 +44,47 @@ class TransferState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class TransferStatus:
+    """A provider's answer about one transfer.
+
+    The identity fields say what the provider's object is (None where the provider did not
+    say): core.escrow.outbound applies an answer to an intent only if they match it, so a
+    webhook naming someone else's payout or refund cannot move this intent. `foreign` is the
+    adapter's own verdict on what only it can check (our account number at the provider).
+    """
+
     state: TransferState
     provider_ref: str | None = None
     utr: str | None = None
     reason: str | None = None
     retryable: bool = True  # for FAILED: could a fresh attempt succeed?
     needs_support: bool = False  # PROCESSING until a person acts (the manual rail)
+    reference: str | None = None  # our reference, as the provider echoes it
+    amount_paise: int | None = None
+    destination: str | None = None  # the payee's VPA, or the refunded payment's id
+    foreign: str | None = None
+    fees_paise: int | None = None  # what the provider charged us, tax included
+    tax_paise: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VpaCheck:
+    """A gateway's check of a UPI id: pending, valid, invalid or failed (could not tell)."""
+
+    check_id: str
+    status: str
+    name: str | None = None  # the account holder's name, when the gateway gives it
 
 
 class PayoutRail(Protocol):
     """Pays a payee's UPI id. Same idempotency key, same payout: never two."""
 
     name: str
+
+    @property
+    def idempotent_sends(self) -> bool:
+        """True when the rail honours our idempotency key, so sending the same request again
+        can never make a second transfer (RazorpayX's X-Payout-Idempotency)."""
+        ...
 
     async def send_payout(self, request: TransferRequest) -> TransferStatus:
         """Create (or replay) the payout for this key."""
@@ -107,6 +136,11 @@ class PaymentGateway(Protocol):
 
     name: str
 
+    @property
+    def idempotent_sends(self) -> bool:
+        """As for PayoutRail; Setu's refunds take no idempotency key, so False for Setu."""
+        ...
+
     async def create_qr(self, spec: CollectSpec) -> PaymentQr:
         """A dynamic QR and intent link for exactly this payment."""
         ...
@@ -133,6 +167,40 @@ class PaymentGateway(Protocol):
 
     async def find_refund(self, request: TransferRequest) -> TransferStatus | None:
         """The refund made for this request, or None if the gateway never received it."""
+        ...
+
+    async def verify_vpa(self, vpa: str, reference: str) -> VpaCheck:
+        """Start a check that the UPI id exists (and whose it is)."""
+        ...
+
+    async def vpa_check(self, check_id: str) -> VpaCheck:
+        """Where a started check has got to."""
+        ...
+
+
+@runtime_checkable
+class PayoutRecords(Protocol):
+    """A payout rail that can list what it paid (for reconciliation; the manual rail cannot)."""
+
+    async def payouts_between(self, start: int, end: int) -> list[TransferStatus]:
+        """Every payout created from `start` to `end` (Unix seconds, inclusive)."""
+        ...
+
+    async def payouts_for(self, reference: str) -> list[TransferStatus]:
+        """Every payout under one of our references."""
+        ...
+
+
+@runtime_checkable
+class PaymentRecords(Protocol):
+    """A gateway that can list the payments and refunds it holds (for reconciliation)."""
+
+    async def refunds_of(self, payment_id: str) -> list[TransferStatus]:
+        """Every refund against one payment."""
+        ...
+
+    async def payments_of(self, instance_id: str) -> list[GatewayPayment]:
+        """The latest payments made to one QR or collect request."""
         ...
 
 

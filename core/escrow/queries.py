@@ -9,7 +9,7 @@ from core import ledger
 from core.db.models import MoneyIntent, User
 from core.db.uow import UnitOfWork
 from core.escrow.codes import normalise_code
-from core.escrow.transfers import PAYOUT_KINDS
+from core.escrow.money_states import PAYOUT_KINDS, IntentKind
 from core.payments.vpa import mask_vpa
 
 
@@ -73,7 +73,9 @@ async def escrow_snapshot(uow: UnitOfWork, code: str) -> dict[str, Any] | None:
             for p in payments
         ],
         "payouts": [_intent(i) for i in intents if i.kind in PAYOUT_KINDS],  # with re-payments
-        "refunds": [_intent(i) for i in intents if i.kind in ("refund", "return")],
+        "refunds": [
+            _intent(i) for i in intents if i.kind in (IntentKind.REFUND, IntentKind.RETURN)
+        ],
         "ledger": {
             "holding_balance_paise": await ledger.holding_balance(uow.session, escrow.id),
             "by_kind_paise": await ledger.kind_totals(uow.session, escrow.id),

@@ -12,7 +12,7 @@ from sqlalchemy import and_, or_, update
 from core.db.models import Escrow
 from core.deps import Deps
 from core.errors import GatewayError
-from core.escrow import funds
+from core.escrow import activation, funds
 from core.escrow.states import State
 from core.logs import get_logger, log_context
 
@@ -54,12 +54,13 @@ async def poll_awaiting_payments(deps: Deps) -> int:
 
 
 async def _check(escrow: Escrow, deps: Deps) -> None:
-    for instance_id in filter(None, (escrow.setu_qr_id, escrow.setu_collect_id)):
-        payment = await deps.gateway.last_payment(instance_id)
-        if payment is None:
+    instances = (escrow.setu_qr_id, escrow.setu_collect_id)
+    for instance_id in (i for i in instances if i and i != activation.REQUESTING):
+        reported = await deps.gateway.last_payment(instance_id)
+        if reported is None:
             continue
-        if payment.status in ("success", "failed"):
+        if reported.status in ("success", "failed"):  # Setu's words for a final payment
             log.info(
-                "reconcile.found_payment", payment_id=payment.payment_id, status=payment.status
+                "reconcile.found_payment", payment_id=reported.payment_id, status=reported.status
             )
-        await funds.apply_gateway_payment(deps.gateway.name, payment, deps)
+        await funds.apply_gateway_payment(deps.gateway.name, reported, deps)

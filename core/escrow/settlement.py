@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from core import audit, ledger
-from core.db.models import Escrow, MoneyIntent, Payment
+from core.db.models import Escrow, MoneyIntent
 from core.db.uow import UnitOfWork
+from core.escrow.money_states import IntentEvent, IntentKind, IntentStatus, PaymentEvent
 from core.escrow.notices import notify_parties
 from core.escrow.states import Event
 
@@ -36,7 +37,7 @@ async def record_start(
 
 async def settled(uow: UnitOfWork, escrow: Escrow, intent: MoneyIntent, now: datetime) -> None:
     """A payout or refund for the escrow succeeded: post it and finish the escrow if all done."""
-    if intent.kind == "payout":
+    if intent.kind == IntentKind.PAYOUT:
         await ledger.post(
             uow.session,
             ledger.Kind.RELEASE,
@@ -55,6 +56,7 @@ async def settled(uow: UnitOfWork, escrow: Escrow, intent: MoneyIntent, now: dat
                 intent_id=intent.id,
             )
         escrow.payout_at = now
+        await provider_fee(uow, intent, now)
     else:
         await ledger.post(
             uow.session,
@@ -91,12 +93,27 @@ async def settled(uow: UnitOfWork, escrow: Escrow, intent: MoneyIntent, now: dat
     )
 
 
+async def provider_fee(uow: UnitOfWork, intent: MoneyIntent, now: datetime) -> None:
+    """Book what the payout rail charged for this payout, so our books match its statement."""
+    if intent.fees_paise:
+        await ledger.post(
+            uow.session,
+            ledger.Kind.PROVIDER_FEE,
+            intent.fees_paise,
+            now,
+            escrow_id=intent.escrow_id,
+            intent_id=intent.id,
+        )
+
+
 async def _finishing_event(uow: UnitOfWork, escrow: Escrow, intent: MoneyIntent) -> Event | None:
     if escrow.resolution != "split":
-        return Event.PAYOUT_SUCCEEDED if intent.kind == "payout" else Event.REFUND_SUCCEEDED
+        return (
+            Event.PAYOUT_SUCCEEDED if intent.kind == IntentKind.PAYOUT else Event.REFUND_SUCCEEDED
+        )
     intents = await uow.intents.for_escrow(escrow.id)
-    done = {i.kind for i in intents if i.status == "succeeded"}
-    return Event.SPLIT_SETTLED if {"payout", "refund"} <= done else None
+    done = {i.kind for i in intents if i.status == IntentStatus.SUCCEEDED}
+    return Event.SPLIT_SETTLED if {IntentKind.PAYOUT, IntentKind.REFUND} <= done else None
 
 
 async def returned(
@@ -113,9 +130,9 @@ async def returned(
         payment_id=intent.payment_id,
         intent_id=intent.id,
     )
-    payment = await uow.session.get(Payment, intent.payment_id)
+    payment = await uow.payments.by_id(intent.payment_id)
     if payment is not None:
-        payment.status, payment.updated_at = "returned", now
+        await uow.payments.transition(payment, PaymentEvent.RETURNED, now)
     await audit.append(
         uow.session,
         event_type="payment.returned",
@@ -146,7 +163,7 @@ async def reversed_payout(
     The escrow stays RELEASED (its holding account is settled); the intent is marked
     `reversed`, which lets support start a re-payment with a new key.
     """
-    intent.status, intent.last_error, intent.updated_at = "reversed", reason[:500], now
+    await uow.intents.transition(intent, IntentEvent.REVERSED, now, last_error=reason[:500])
     await ledger.post(
         uow.session,
         ledger.Kind.REVERSED,
@@ -155,6 +172,15 @@ async def reversed_payout(
         escrow_id=escrow.id,
         intent_id=intent.id,
     )
+    if intent.fees_paise:  # RazorpayX credits the fee and tax back with a reversal
+        await ledger.post(
+            uow.session,
+            ledger.Kind.FEE_RETURNED,
+            intent.fees_paise,
+            now,
+            escrow_id=escrow.id,
+            intent_id=intent.id,
+        )
     await audit.append(
         uow.session,
         event_type="payout.reversed",
@@ -178,6 +204,7 @@ async def repaid(uow: UnitOfWork, intent: MoneyIntent, escrow: Escrow, now: date
         escrow_id=escrow.id,
         intent_id=intent.id,
     )
+    await provider_fee(uow, intent, now)
     await audit.append(
         uow.session,
         event_type="repayout.succeeded",

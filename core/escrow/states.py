@@ -23,6 +23,7 @@ class State(StrEnum):
     CANCELLED = "CANCELLED"
     EXPIRED = "EXPIRED"
     DISPUTED = "DISPUTED"
+    PAYOUT_FAILED = "PAYOUT_FAILED"  # the payee's UPI id refused the money: waiting for a new one
     SPLIT = "SPLIT"  # terminal: support split the money between payee and payer
 
 
@@ -44,6 +45,8 @@ class Event(StrEnum):
     PAYOUT_SUCCEEDED = "payout_succeeded"
     REFUND_SUCCEEDED = "refund_succeeded"
     SPLIT_SETTLED = "split_settled"
+    PAYOUT_REFUSED = "payout_refused"  # the payout failed for good (bad UPI id); money still held
+    PAYEE_UPI_CHANGED = "payee_upi_changed"  # the payee gave a new, verified UPI id
 
 
 S, E = State, Event
@@ -65,6 +68,10 @@ TRANSITIONS: dict[tuple[State, Event], State] = {
     (S.DISPUTED, E.RESOLVED_SPLIT): S.RELEASING,
     (S.RELEASING, E.PAYOUT_SUCCEEDED): S.RELEASED,
     (S.RELEASING, E.SPLIT_SETTLED): S.SPLIT,
+    (S.RELEASING, E.PAYOUT_REFUSED): S.PAYOUT_FAILED,
+    (S.PAYOUT_FAILED, E.PAYEE_UPI_CHANGED): S.RELEASING,
+    (S.PAYOUT_FAILED, E.RESOLVED_REFUND): S.REFUNDING,
+    (S.PAYOUT_FAILED, E.RESOLVED_SPLIT): S.RELEASING,
     (S.REFUNDING, E.REFUND_SUCCEEDED): S.REFUNDED,
 }
 
@@ -72,7 +79,7 @@ TERMINAL: frozenset[State] = frozenset({S.RELEASED, S.REFUNDED, S.CANCELLED, S.E
 # States in which the escrow's holding account must carry exactly the amount paid in.
 HOLDING: frozenset[State] = frozenset({S.HELD, S.DISPUTED})
 # States in which money may be leaving: the holding account is between zero and the amount.
-SETTLING: frozenset[State] = frozenset({S.RELEASING, S.REFUNDING})
+SETTLING: frozenset[State] = frozenset({S.RELEASING, S.REFUNDING, S.PAYOUT_FAILED})
 
 
 def apply(current: State | str, event: Event) -> State:

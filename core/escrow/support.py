@@ -7,6 +7,7 @@ means an operator at the `trustpay` command line, who is trusted by having shell
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -20,6 +21,7 @@ from core.errors import ConflictError, ForbiddenError, InputError, NotFoundError
 from core.escrow import activation, outbound, transfers
 from core.escrow.codes import normalise_code
 from core.escrow.commands import Actor
+from core.escrow.money_states import LIVE, PAYOUT_KINDS, IntentKind, IntentStatus
 from core.escrow.ports import TransferState, TransferStatus
 from core.escrow.states import State
 from core.logs import get_logger, log_context
@@ -55,7 +57,7 @@ async def record_manual_payout(cmd: RecordManualPayout, deps: Deps) -> Escrow:
     now = deps.clock.now()
     async with deps.uow() as uow:
         escrow = await _escrow(uow, cmd.code)
-        intent = await _live_intent(uow, escrow, transfers.PAYOUT_KINDS)
+        intent = await _live_intent(uow, escrow, PAYOUT_KINDS)
         if intent is None or intent.provider != "manual":
             raise ConflictError(
                 "payout_done.nothing_due",
@@ -101,14 +103,20 @@ async def repay_reversed_payout(cmd: RepayReversedPayout, deps: Deps) -> Escrow:
                 "no reversed payout is waiting to be paid again",
                 state=escrow.state,
             )
-        if await _live_intent(uow, escrow, ("repayout",)) is not None:
+        if await _live_intent(uow, escrow, (IntentKind.REPAYOUT,)) is not None:
             raise ConflictError(
                 "repay.in_progress", "a re-payment is already on its way", state=escrow.state
             )
         if upi_id:
             escrow.payee_vpa, escrow.updated_at = upi_id, now
         intent = await transfers.new_intent(
-            uow, deps, "repayout", owed, destination=escrow.payee_vpa or "", now=now, escrow=escrow
+            uow,
+            deps,
+            IntentKind.REPAYOUT,
+            owed,
+            destination=escrow.payee_vpa or "",
+            now=now,
+            escrow=escrow,
         )
         await audit.append(
             uow.session,
@@ -147,12 +155,12 @@ async def _escrow(uow: UnitOfWork, code_text: str, *, lock: bool = False) -> Esc
 
 
 async def _live_intent(
-    uow: UnitOfWork, escrow: Escrow, kinds: tuple[str, ...]
+    uow: UnitOfWork, escrow: Escrow, kinds: Iterable[IntentKind]
 ) -> MoneyIntent | None:
     query = select(MoneyIntent).where(
         MoneyIntent.escrow_id == escrow.id,
         MoneyIntent.kind.in_(kinds),
-        MoneyIntent.status.in_(transfers.LIVE),
+        MoneyIntent.status.in_(LIVE),
     )
     return (await uow.session.execute(query)).scalars().first()
 
@@ -216,6 +224,10 @@ async def retry_escrow(actor: Actor | None, code: str, deps: Deps) -> list[int]:
     now = deps.clock.now()
     async with deps.uow() as uow:
         escrow = await _escrow(uow, code, lock=True)
+        if escrow.state == State.PAYOUT_FAILED:  # the same UPI id would refuse it again
+            raise ConflictError(
+                "retry.needs_new_upi", "the payee must give a new UPI id", state=escrow.state
+            )
         kinds = _retry_kinds(escrow)
         if not kinds:
             raise ConflictError("retry.nothing", "nothing to retry", state=escrow.state)
@@ -229,7 +241,7 @@ async def retry_escrow(actor: Actor | None, code: str, deps: Deps) -> list[int]:
                 due.append(live.id)
             elif (
                 last := await _last_intent(uow, escrow, kind)
-            ) is not None and last.status == "failed":
+            ) is not None and last.status == IntentStatus.FAILED:
                 fresh = await transfers.new_intent(
                     uow,
                     deps,
@@ -254,25 +266,27 @@ async def retry_escrow(actor: Actor | None, code: str, deps: Deps) -> list[int]:
         )
         await uow.commit()
     for intent_id in due:
-        if (await _kind_of(intent_id, deps)) == "collect":
+        if (await _kind_of(intent_id, deps)) == IntentKind.COLLECT:
             await activation.request_payment(intent_id, deps)
         else:
             await outbound.dispatch(intent_id, deps)
     return due
 
 
-def _retry_kinds(escrow: Escrow) -> tuple[str, ...]:
+def _retry_kinds(escrow: Escrow) -> tuple[IntentKind, ...]:
     state = State(escrow.state)
     if state is State.RELEASING:
-        return ("payout", "refund") if escrow.resolution == "split" else ("payout",)
+        if escrow.resolution == "split":
+            return (IntentKind.PAYOUT, IntentKind.REFUND)
+        return (IntentKind.PAYOUT,)
     if state is State.REFUNDING:
-        return ("refund",)
+        return (IntentKind.REFUND,)
     if state is State.AWAITING_PAYMENT and not escrow.setu_qr_id:
-        return ("collect",)
+        return (IntentKind.COLLECT,)
     return ()
 
 
-async def _last_intent(uow: UnitOfWork, escrow: Escrow, kind: str) -> MoneyIntent | None:
+async def _last_intent(uow: UnitOfWork, escrow: Escrow, kind: IntentKind) -> MoneyIntent | None:
     query = (
         select(MoneyIntent)
         .where(MoneyIntent.escrow_id == escrow.id, MoneyIntent.kind == kind)

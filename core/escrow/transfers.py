@@ -14,18 +14,17 @@ from core.db.models import Escrow, MoneyIntent
 from core.db.uow import UnitOfWork
 from core.deps import Deps
 from core.escrow import settlement
+from core.escrow.money_states import PAYOUT_KINDS, IntentKind, IntentStatus
 from core.logs import get_logger
 from core.money import fee_for
 
 log = get_logger("trustpay.transfers")
-LIVE = ("pending", "submitted", "unknown")
-PAYOUT_KINDS = ("payout", "repayout")  # money to the payee, through the payout rail
 
 
 async def new_intent(
     uow: UnitOfWork,
     deps: Deps,
-    kind: str,
+    kind: IntentKind,
     amount_paise: int,
     *,
     destination: str,
@@ -46,7 +45,7 @@ async def new_intent(
             attempt=attempt,
             calls=0,
             amount_paise=amount_paise,
-            status="pending",
+            status=IntentStatus.PENDING,
             idempotency_key=f"tp-{kind}-{owner}-{attempt}-{secrets.token_hex(4)}",
             provider=provider,
             destination=destination,
@@ -72,7 +71,7 @@ async def start_refund(
     uow: UnitOfWork, deps: Deps, escrow: Escrow, event: settlement.Event, now: datetime
 ) -> list[int]:
     """Move a held escrow to REFUNDING and commit the payer's refund intent."""
-    await uow.escrows.transition(escrow, event, now, resolution="refund")
+    await uow.escrows.transition(escrow, event, now, fee_paise=0, resolution="refund")
     intent = await _refund_intent(uow, deps, escrow, escrow.amount_paise, now)
     await settlement.record_start(uow, escrow, "refund.started", intent, now)
     return [intent.id]
@@ -110,7 +109,7 @@ async def _payout_intent(
     return await new_intent(
         uow,
         deps,
-        "payout",
+        IntentKind.PAYOUT,
         amount,
         destination=escrow.payee_vpa,
         now=now,
@@ -134,7 +133,7 @@ async def _refund_intent(
     return await new_intent(
         uow,
         deps,
-        "refund",
+        IntentKind.REFUND,
         amount,
         destination=payment.gateway_payment_id,
         now=now,

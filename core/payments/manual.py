@@ -14,6 +14,7 @@ PROVIDER = "manual"
 
 class ManualRail:
     name = PROVIDER
+    idempotent_sends = True  # a send only asks support to pay; it moves no money itself
 
     async def send_payout(self, request: TransferRequest) -> TransferStatus:
         return _waiting(request)

@@ -99,7 +99,7 @@ async def test_an_admin_signs_in_reconciles_and_downloads_the_csv(
     text = await asyncio.to_thread(Path(await download.path()).read_text, encoding="utf-8")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == CSV_COLUMNS
-    assert sorted(row[4] for row in rows[1:]) == ["1485.00", "15.00", "1500.00", "420.00"]
+    assert sorted(row[4] for row in rows[1:]) == ["1485.00", "15.00", "1500.00", "420.00", "5.00"]
 
     await page.get_by_label("From", exact=True).fill("2026-12-31")
     await page.get_by_label("To", exact=True).fill("2026-01-01")

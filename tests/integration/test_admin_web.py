@@ -332,7 +332,9 @@ async def test_reconciliation_totals_a_released_escrow_with_its_fee(
     assert total(html, "in") == "₹1,500.00"
     assert total(html, "out") == "₹1,485.00"
     assert total(html, "fee") == "₹15.00"
-    assert total(html, "net") == "₹15.00"
+    assert total(html, "cost") == "₹5.00"  # RazorpayX's fee for the payout, tax included
+    assert total(html, "net") == "₹10.00"
+    assert "The providers' records match ours" in html
     assert total(html, "holding") == "₹0.00"
     assert total(html, "suspense") == "₹0.00"
     assert "The books balance" in html
@@ -358,6 +360,7 @@ async def test_the_csv_export_has_a_header_and_one_row_per_movement(
         "hold": ("in", "1500.00"),
         "release": ("out", "1485.00"),
         "fee": ("fee", "15.00"),
+        "provider_fee": ("cost", "5.00"),
     }
     assert {row["escrow_code"] for row in rows} == {escrow.code}
     assert all(row["time_utc"].startswith(today) for row in rows)

@@ -41,6 +41,7 @@ async def test_scheduler_runs_every_job_body(db_url: str) -> None:
         "poll_payments",
         "drain_outbox",
         "anchor_audit_log",
+        "reconcile_providers",
     }
     try:
         with capture_logs() as logged:

@@ -166,14 +166,16 @@ async def test_payout_gives_up_after_the_maximum_and_alerts_support(world: World
     assert await world.holding(escrow) == escrow.amount_paise
 
 
-async def test_a_rejected_payout_is_not_retried(world: World) -> None:
+async def test_a_rejected_payout_is_not_retried_and_waits_for_a_new_upi_id(world: World) -> None:
     escrow = await world.deal()
     world.rail.script("reject")
     await world.confirm_both(escrow)
     world.tick(hours=2)
     await jobs.retry_transfers(world.deps)
     assert len(await world.intents(escrow)) == 1
-    assert await world.count(Alert, Alert.kind == "payout_failed") == 1
+    assert await world.state(escrow) == State.PAYOUT_FAILED
+    assert await world.count(Alert, Alert.kind == "payout_refused") == 1
+    assert len(await world.notifications("payout_refused")) == 2  # payer and payee
 
 
 async def test_a_timed_out_payout_is_resolved_by_asking_never_by_paying_again(world: World) -> None:

@@ -15,18 +15,26 @@ from sqlalchemy import select
 
 from core import crashpoints
 from core.db.models import Alert, Escrow, InboxEvent, LedgerTransaction, MoneyIntent
-from core.escrow import service, support
+from core.errors import ConflictError
+from core.escrow import payee_upi, service, support
 from core.escrow.commands import Cancel, Confirm
 from core.escrow.queries import escrow_snapshot
 from core.escrow.states import State
 from tests.running import App, serve, settings_for
 from tests.world import PAYEE, PAYEE_VPA, PAYER
 
+LEASE = timedelta(seconds=2)  # short, so a "dead" process's calls are taken over quickly
+
 
 @pytest.fixture
 async def app(db_url: str) -> AsyncIterator[App]:
     settings = settings_for(
-        db_url, fee_bps=100, intent_lease=timedelta(milliseconds=100), razorpayx_timeout_seconds=1.0
+        db_url,
+        fee_bps=100,
+        intent_lease=LEASE,
+        provider_call_timeout=LEASE / 3,
+        resend_after=LEASE,
+        razorpayx_timeout_seconds=0.5,
     )
     async for served in serve(settings):
         yield served
@@ -58,9 +66,9 @@ async def payouts_at_razorpayx(app: App, escrow: Escrow) -> list[dict[str, Any]]
 
 
 async def recover(app: App, escrow: Escrow, state: State) -> None:
-    """What a restarted process does: run the jobs until the escrow settles."""
-    for _ in range(60):
-        await asyncio.sleep(0.12)  # past the 100 ms lease of the "dead" process
+    """What a restarted process does: run the jobs until the escrow settles (bounded)."""
+    for _ in range(150):  # past the lease of the "dead" process and the wait before a resend
+        await asyncio.sleep(0.2)
         await app.run_jobs()
         if (await app.load(escrow.id)).state == state:
             return
@@ -116,17 +124,28 @@ async def test_a_cancelled_held_escrow_is_refunded_once_through_setu(app: App) -
     assert app.rx.payouts() == []
 
 
-async def test_a_upi_id_the_bank_refuses_is_not_retried_and_support_is_told(app: App) -> None:
-    escrow = await held(app, upi_id="nobody@fail")
+async def test_a_upi_id_the_bank_refuses_strands_no_money_the_payee_gives_a_new_one(
+    app: App,
+) -> None:
+    escrow = await held(app, 250_000)
+    app.rx.faults.invalid_vpa = True  # the bank: "UPI validation failed" for this id
     await confirm_both(app, escrow)
-
-    async def alerted() -> bool:
-        return await app.count(Alert, Alert.kind == "payout_failed") == 1
-
-    await app.until(alerted)
-    assert (await app.load(escrow.id)).state == State.RELEASING
-    assert len(await payouts_at_razorpayx(app, escrow)) == 1
+    await app.wait_state(escrow, State.PAYOUT_FAILED, within=10)
+    assert await app.count(Alert, Alert.kind == "payout_refused") == 1
     assert await app.count(LedgerTransaction, LedgerTransaction.kind == "release") == 0
+    with pytest.raises(ConflictError):  # /retry would pay the same refused id again
+        await support.retry_escrow(None, escrow.code, app.runtime.deps)
+    app.rx.faults.invalid_vpa = False
+    change = payee_upi.ChangePayeeUpi(PAYEE, escrow.code, "bilal.k2@okicici")
+    await payee_upi.change_payee_upi(change, app.runtime.deps)
+    await recover(app, escrow, State.RELEASED)
+    payouts = await payouts_at_razorpayx(app, escrow)
+    assert [(p["fund_account"]["vpa"]["address"], p["status"]) for p in payouts] == [
+        (PAYEE_VPA, "reversed"),
+        ("bilal.k2@okicici", "processed"),
+    ]
+    assert sum(p["amount"] for p in payouts if p["status"] == "processed") == 250_000 - 2_500
+    assert await app.count(LedgerTransaction, LedgerTransaction.kind == "release") == 1
 
 
 async def test_a_reversal_after_processed_is_flagged_and_repaid_to_a_new_upi_id(app: App) -> None:

@@ -281,7 +281,24 @@ async def test_a_refund_is_pending_then_found_by_reference_then_settled(client: 
     )
     assert done is not None
     assert done.state is TransferState.SUCCEEDED
-    assert done.utr
+    assert done.utr is None  # GET refund has only Setu's CRN; NPCI's txnId comes by webhook
+    assert (done.reference, done.amount_paise, done.destination) == (
+        "tpi7",
+        100_000,
+        payment_id,
+    )
+
+
+@pytest.mark.parametrize("style", ["spec", "docs"])
+async def test_a_refund_is_found_by_our_reference_under_either_of_setus_names(
+    client: Client, style: str
+) -> None:
+    client.sim.faults.refund_reference_style = style  # type: ignore[assignment]
+    payment_id = await _paid(client)
+    made = await client.setu.refund(refund_request(payment_id, 100_000))
+    found = await client.setu.find_refund(refund_request(payment_id, 100_000))
+    assert found is not None
+    assert (found.provider_ref, found.reference) == (made.provider_ref, "tpi7")
 
 
 async def test_partial_refunds_stop_at_the_amount_paid(client: Client) -> None:
@@ -313,10 +330,17 @@ async def test_a_failed_refund_maps_to_a_failure_with_the_reason(client: Client)
     assert failed.retryable is False  # refunds switched off at the payer's bank
 
 
-async def test_a_upi_id_is_verified_asynchronously(client: Client) -> None:
+async def test_a_upi_id_is_verified_asynchronously_with_the_account_holders_name(
+    client: Client,
+) -> None:
     started = await client.setu.verify_vpa("asha.r@okhdfc", reference="TPREF1")
-    assert started["status"] == "pending"
-    assert (await client.setu.vpa_verification(started["id"]))["customerVpa"] == "asha.r@okhdfc"
+    assert started.status == "pending"
+    for _ in range(200):  # the simulator decides on its own a moment later
+        check = await client.setu.vpa_check(started.check_id)
+        if check.status != "pending":
+            break
+        await asyncio.sleep(0.05)
+    assert (check.status, check.name) == ("valid", "Asha R")
 
 
 # --- failures, from the simulator's fault switches -----------------------------------------------

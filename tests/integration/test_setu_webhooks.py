@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -21,10 +22,16 @@ from tests.running import App, serve, settings_for
 from tests.world import PAYEE
 from trustpay.providers import SANDBOX_SETU_WEBHOOK_SECRET
 
+PAYMENT_EVENT = InboxEvent.event_type.like("payment.%")  # not the UPI id check's
+
+
+LEASE = timedelta(seconds=1)
+
 
 @pytest.fixture
 async def app(db_url: str) -> AsyncIterator[App]:
-    async for served in serve(settings_for(db_url)):
+    settings = settings_for(db_url, intent_lease=LEASE, provider_call_timeout=LEASE / 3)
+    async for served in serve(settings):
         yield served
 
 
@@ -56,7 +63,7 @@ async def test_mock_pay_holds_the_escrow_once_through_the_webhook(app: App) -> N
     await _held_once(app, escrow)
 
     async def both_events_handled() -> bool:
-        return await app.count(InboxEvent, InboxEvent.handled_at.is_not(None)) == 2
+        return await app.count(InboxEvent, PAYMENT_EVENT, InboxEvent.handled_at.is_not(None)) == 2
 
     await app.until(both_events_handled)  # payment.initiated and payment.success
 
@@ -69,12 +76,12 @@ async def test_duplicated_or_reordered_webhooks_still_hold_once(app: App, fault:
     await _held_once(app, escrow)
     await asyncio.sleep(0.3)  # let every copy arrive
     assert await app.count(LedgerTransaction, LedgerTransaction.kind == "hold") == 1
-    assert await app.count(InboxEvent) == 2
+    assert await app.count(InboxEvent, PAYMENT_EVENT) == 2
 
 
 async def test_a_dropped_webhook_is_healed_by_the_polling_job(app: App) -> None:
-    app.sim.faults.drop_webhooks = True
     escrow = await app.escrow_awaiting_payment()
+    app.sim.faults.drop_webhooks = True
     await app.pay(escrow)
     await asyncio.sleep(0.2)
     assert (await app.load(escrow.id)).state == State.AWAITING_PAYMENT
@@ -92,7 +99,7 @@ async def test_a_late_webhook_after_polling_changes_nothing(app: App) -> None:
     await _held_once(app, escrow)
 
     async def webhooks_in() -> bool:
-        return await app.count(InboxEvent, InboxEvent.handled_at.is_not(None)) == 2
+        return await app.count(InboxEvent, PAYMENT_EVENT, InboxEvent.handled_at.is_not(None)) == 2
 
     await app.until(webhooks_in)
     assert await app.count(LedgerTransaction, LedgerTransaction.kind == "hold") == 1
@@ -100,12 +107,17 @@ async def test_a_late_webhook_after_polling_changes_nothing(app: App) -> None:
 
 async def test_when_setu_is_down_the_escrow_waits_and_the_job_asks_again(app: App) -> None:
     app.sim.faults.fail_next, app.sim.faults.only_path_contains = 1, "/dqr"
-    escrow = await app.escrow_awaiting_payment()
+    escrow = await app.escrow_awaiting_payment(asked_to_pay=False)
+
+    async def qr_refused() -> bool:  # after the payee's UPI id checked out
+        return bool((await app.load(escrow.id)).last_payment_error)
+
+    await app.until(qr_refused, within=20)
     waiting = await app.load(escrow.id)
     assert waiting.state == State.AWAITING_PAYMENT
     assert waiting.setu_qr_id is None
     assert waiting.last_payment_error
-    await asyncio.sleep(0.1)
+    await asyncio.sleep(LEASE.total_seconds())  # the 500 may have made a QR: wait it out
     await jobs.retry_transfers(app.runtime.deps)
     ready = await app.load(escrow.id)
     assert ready.setu_qr_id is not None

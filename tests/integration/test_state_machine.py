@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from core.db.models import Alert, Escrow, MoneyIntent, Payment
 from core.errors import ServiceError
-from core.escrow import outbound, transfers
+from core.escrow import money_states, outbound
 from core.escrow.commands import Outcome, Role
 from core.escrow.ports import TransferState
 from tests.databases import PG_URL
@@ -189,7 +189,7 @@ class EscrowMachine(RuleBasedStateMachine):
         async with self.world.deps.uow() as uow:
             escrows = (await uow.session.execute(select(Escrow))).scalars().all()
             alerted = set((await uow.session.execute(select(Alert.escrow_id))).scalars())
-            live = select(MoneyIntent).where(MoneyIntent.status.in_(transfers.LIVE))
+            live = select(MoneyIntent).where(MoneyIntent.status.in_(money_states.LIVE))
             return list(escrows), alerted, list((await uow.session.execute(live)).scalars())
 
     def provider(self, name: str) -> FakeProvider:

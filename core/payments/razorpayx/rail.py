@@ -7,6 +7,11 @@ RazorpayX's error object; `retryable` when our balance was short), GatewayUnavai
 Payouts carry `X-Payout-Idempotency`: the same key and the same body never pay twice, so a
 payout request is replayable and retried through 5xx and dropped connections. The body is
 built deterministically from the intent, so a replay is byte-for-byte the first request.
+
+A payout entity is returned with what identifies it (reference_id, amount, the payee's VPA
+when RazorpayX includes the fund account) for core to check against the intent; a payout
+debited from another account than ours is marked `foreign` here, as only we know our account.
+Payout ids are checked before they go into a URL path.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from core.escrow.ports import TransferRequest, TransferState, TransferStatus
 from core.payments.http import Caller, RetryPolicy, Sleep, json_object
 
 PROVIDER = "razorpayx"
+PAGE = 100  # the most RazorpayX lists at once
 IN_FLIGHT = frozenset({"pending", "queued", "scheduled", "processing"})
 # Failures a fresh attempt to the same UPI id cannot fix (razorpayx-payouts.md §4.3).
 PERMANENT = frozenset(
@@ -41,6 +47,11 @@ PERMANENT = frozenset(
 # Refusals a later attempt may get past.
 RETRYABLE_REJECTIONS = frozenset({"insufficient_funds", "server_error_temporary"})
 _NARRATION = re.compile(r"[^A-Za-z0-9 ]")
+PAYOUT_ID = re.compile(r"^pout_[A-Za-z0-9]{14}$")
+
+
+def is_payout_id(value: object) -> bool:
+    return isinstance(value, str) and bool(PAYOUT_ID.fullmatch(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +68,7 @@ class RazorpayXConfig:
 
 class RazorpayXRail:
     name = PROVIDER
+    idempotent_sends = True  # X-Payout-Idempotency: the same key never pays twice
 
     def __init__(
         self,
@@ -85,31 +97,53 @@ class RazorpayXRail:
             replayable=True,
             headers={"X-Payout-Idempotency": request.idempotency_key},
         )
-        return payout_status(data)
+        return self._status(data)
 
     async def find_payout(self, request: TransferRequest) -> TransferStatus | None:
         """The payout made for this intent: by id if known, else by our reference_id."""
         if request.provider_ref:
-            return payout_status(await self._call("GET", f"/v1/payouts/{request.provider_ref}"))
-        params = {"account_number": self.config.account_number, "reference_id": request.reference}
-        listed = await self._call("GET", "/v1/payouts", params=params)
-        items = [
-            i for i in (listed or {}).get("items", []) if i.get("reference_id") == request.reference
-        ]
-        if not items:
-            return None
+            path = f"/v1/payouts/{_payout_id(request.provider_ref)}"
+            return self._status(await self._call("GET", path))
+        items = await self.payouts_for(request.reference)
         if len(items) > 1:  # one key, one payout: several would be a provider-side incident
             raise GatewayRejectedError(
                 f"{len(items)} payouts share reference {request.reference}",
                 provider=PROVIDER,
                 code="duplicate_reference",
             )
-        return payout_status(items[0])
+        return items[0] if items else None
+
+    async def payouts_for(self, reference: str) -> list[TransferStatus]:
+        """Every payout RazorpayX holds under one reference_id."""
+        params = {"account_number": self.config.account_number, "reference_id": reference}
+        listed = await self._call("GET", "/v1/payouts", params=params)
+        items = (listed or {}).get("items", [])
+        return [self._status(i) for i in items if i.get("reference_id") == reference]
+
+    async def payouts_between(self, start: int, end: int) -> list[TransferStatus]:
+        """Every payout created from `start` to `end` (Unix seconds, inclusive), paged."""
+        found: list[TransferStatus] = []
+        for skip in range(0, 100_000, PAGE):
+            params = {
+                "account_number": self.config.account_number,
+                "from": str(start),
+                "to": str(end),
+                "count": str(PAGE),
+                "skip": str(skip),
+            }
+            items = ((await self._call("GET", "/v1/payouts", params=params)) or {}).get("items")
+            found += [self._status(i) for i in items or [] if isinstance(i, dict)]
+            if len(items or []) < PAGE:
+                break
+        return found
+
+    def _status(self, data: dict[str, Any]) -> TransferStatus:
+        return payout_status(data, self.config.account_number)
 
     # --- the rest of the API we use ---
     async def cancel(self, payout_id: str) -> TransferStatus:
         """Cancel a queued payout (RazorpayX refuses any other status)."""
-        return payout_status(await self._call("POST", f"/v1/payouts/{payout_id}/cancel"))
+        return self._status(await self._call("POST", f"/v1/payouts/{_payout_id(payout_id)}/cancel"))
 
     async def validate_vpa(
         self, vpa: str, reference: str, name: str = "TrustPay payee"
@@ -186,25 +220,54 @@ def payout_body(request: TransferRequest, account_number: str) -> dict[str, Any]
     }
 
 
-def payout_status(data: dict[str, Any]) -> TransferStatus:
-    """A RazorpayX payout entity as a TransferStatus."""
+def payout_status(data: dict[str, Any], account_number: str | None = None) -> TransferStatus:
+    """A RazorpayX payout entity as a TransferStatus, with what identifies it."""
     status = str(data.get("status", ""))
-    ref = str(data["id"]) if data.get("id") else None
-    utr = str(data["utr"]) if data.get("utr") else None
+    common = _identity(data, account_number) | {
+        "provider_ref": str(data["id"]) if data.get("id") else None,
+        "utr": str(data["utr"]) if data.get("utr") else None,
+    }
     if status == "processed":
-        return TransferStatus(TransferState.SUCCEEDED, ref, utr=utr)
+        return TransferStatus(TransferState.SUCCEEDED, **common)
     if status in IN_FLIGHT:
-        return TransferStatus(TransferState.PROCESSING, ref, utr=utr)
+        return TransferStatus(TransferState.PROCESSING, **common)
     details = data.get("status_details") or {}
     reason = str(details.get("reason") or data.get("failure_reason") or status)
     description = str(details.get("description") or reason)
     return TransferStatus(
         TransferState.FAILED,
-        ref,
-        utr=utr,
         reason=f"{status}: {description}",
         retryable=reason not in PERMANENT and status != "cancelled",
+        **common,
     )
+
+
+def _identity(data: dict[str, Any], account_number: str | None) -> dict[str, Any]:
+    amount, fees, tax = data.get("amount"), data.get("fees"), data.get("tax")
+    vpa = ((data.get("fund_account") or {}).get("vpa") or {}).get("address")
+    debited = data.get("debit_account_number")
+    foreign = None
+    if account_number and debited and str(debited) != account_number:
+        foreign = "it was paid from another RazorpayX account than ours"
+    return {
+        "reference": str(data["reference_id"]) if data.get("reference_id") else None,
+        "amount_paise": amount if isinstance(amount, int) else None,
+        "destination": str(vpa) if vpa else None,
+        "foreign": foreign,
+        "fees_paise": fees if isinstance(fees, int) and fees > 0 else None,
+        "tax_paise": tax if isinstance(tax, int) and fees else None,
+    }
+
+
+def _payout_id(value: str) -> str:
+    if not is_payout_id(value):
+        raise GatewayRejectedError(
+            f"not a RazorpayX payout id: {value[:20]!r}",
+            provider=PROVIDER,
+            code="bad_id",
+            status_code=400,
+        )
+    return value
 
 
 def _rejection(response: httpx.Response) -> GatewayRejectedError:

@@ -11,8 +11,9 @@ from typing import Any
 
 from core.deps import Deps
 from core.errors import GatewayRejectedError
-from core.escrow import funds, outbound
+from core.escrow import funds, outbound, payee_upi
 from core.logs import get_logger
+from core.payments.setu.gateway import is_setu_id, refund_reference
 
 PROVIDER = "setu"
 FINAL_PAYMENT_EVENTS = frozenset({"payment.success", "payment.failed"})
@@ -27,15 +28,18 @@ async def handle(event: dict[str, Any], deps: Deps) -> bool:
         return await _payment(event, event_type, deps)
     if resource == "refund":
         return await _refund(event, deps)
+    if resource == "customer_vpa":
+        return await _vpa_check(event, deps)
     log.info("setu.event_ignored", event_type=event_type)
     return True
 
 
 async def _payment(event: dict[str, Any], event_type: str, deps: Deps) -> bool:
     payment_id = event.get("id")
-    if not isinstance(payment_id, str) or not payment_id:
+    if not is_setu_id(payment_id):
         log.warning("setu.payment_event_without_id")
         return True
+    assert isinstance(payment_id, str)
     try:
         payment = await deps.gateway.get_payment(payment_id)
     except GatewayRejectedError as exc:
@@ -49,10 +53,24 @@ async def _payment(event: dict[str, Any], event_type: str, deps: Deps) -> bool:
 
 
 async def _refund(event: dict[str, Any], deps: Deps) -> bool:
-    intent_id = outbound.intent_id_from(event.get("referenceId"))
-    refund_id = event.get("id") if isinstance(event.get("id"), str) else None
+    reference = refund_reference(event)  # referenceId or merchantReferenceId
+    intent_id = outbound.intent_id_from(reference)
+    refund_id = event.get("id") if is_setu_id(event.get("id")) else None
     if intent_id is None:
-        log.warning("setu.refund_not_ours", reference=str(event.get("referenceId"))[:40])
+        log.warning("setu.refund_not_ours", reference=str(reference)[:40])
         return True
-    await outbound.refresh(intent_id, deps, provider_ref=refund_id)
+    txn_id = event.get("txnId")
+    utr = str(txn_id)[:64] if isinstance(txn_id, str | int) and str(txn_id).isalnum() else None
+    await outbound.refresh(intent_id, deps, provider_ref=refund_id, utr=utr)
+    return True
+
+
+async def _vpa_check(event: dict[str, Any], deps: Deps) -> bool:
+    """customer_vpa.valid|invalid|failed: read the check again and carry on with the escrow."""
+    check_id = event.get("id")
+    if not is_setu_id(check_id):
+        log.warning("setu.vpa_event_without_id")
+        return True
+    assert isinstance(check_id, str)
+    await payee_upi.on_check_event(check_id, deps)
     return True
