@@ -14,7 +14,7 @@ from telegram.ext import (
 )
 
 from bot.context import BotApplication, BotContext, BotServices
-from bot.handlers import admin, deals, flows, start
+from bot.handlers import admin, deals, flows, start, upi
 from bot.handlers.common import language, reply
 from bot.i18n import t
 from bot.ordering import PerChatOrder
@@ -34,6 +34,7 @@ COMMANDS = {
     "cancel": deals.cancel,
     "dispute": deals.dispute,
     "receipt": deals.receipt,
+    "upi": upi.upi,
     "admin": admin.admin,
     "find": admin.find,
     "retry": admin.retry,
@@ -45,7 +46,8 @@ COMMANDS = {
     "unban": admin.unban,
     "login": admin.login,
 }
-BUTTONS = {
+BUTTONS = {  # the first pattern that matches handles the press
+    r"^escrow:[^:]*:upi$": upi.on_new_upi_button,
     r"^escrow:": deals.on_escrow_button,
     r"^draft:": flows.on_draft_button,
     r"^lang:": start.on_language,
@@ -62,6 +64,7 @@ MENU = [
     "cancel",
     "dispute",
     "receipt",
+    "upi",
     "language",
     "help",
 ]
@@ -126,6 +129,7 @@ DESCRIPTIONS_EN = {
     "cancel": "Cancel or ask for a refund",
     "dispute": "Ask support to decide",
     "receipt": "PDF receipt",
+    "upi": "Give a new UPI id to be paid",
     "language": "English / हिन्दी",
     "help": "How TrustPay works",
 }
@@ -138,6 +142,7 @@ DESCRIPTIONS_HI = {
     "cancel": "रद्द करें या रिफ़ंड माँगें",
     "dispute": "सपोर्ट से फ़ैसला",
     "receipt": "PDF रसीद",
+    "upi": "पैसे पाने के लिए नई UPI id",
     "language": "English / हिन्दी",
     "help": "TrustPay कैसे काम करता है",
 }

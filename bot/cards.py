@@ -9,7 +9,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.context import BotServices
-from bot.i18n import Html, money, state_name, t
+from bot.i18n import Html, has, money, state_name, t
 from core.escrow.states import State
 from core.escrow.views import EscrowView
 
@@ -17,11 +17,15 @@ TERMINAL = {State.RELEASED, State.REFUNDED, State.CANCELLED, State.EXPIRED, Stat
 
 
 def next_text(lang: str, view: EscrowView) -> Html:
-    """The one line that tells this viewer what happens next."""
+    """The one line that tells this viewer what happens next (in their role's words, if the
+    catalogue has them)."""
+    key = view.next_step()
+    if has(f"{key}.{view.role}"):
+        key = f"{key}.{view.role}"
     return Html(
         t(
             lang,
-            view.next_step(),
+            key,
             code=view.code,
             amount=money(view.amount_paise),
             payout=money(max(view.payout_paise, 0)),
@@ -88,9 +92,20 @@ def actions(view: EscrowView) -> list[str]:
         if role == "payer" and view.cancel_requested:
             cancel = ""
         return [*confirm, *filter(None, [cancel]), "dispute"]
+    if state is State.PAYOUT_FAILED and role == "payee":
+        return ["upi", "refresh"]
     if state in TERMINAL:
         return ["receipt"]
     return ["refresh"]
+
+
+def may_change_upi(view: EscrowView) -> bool:
+    """Whether to start asking this viewer for a new UPI id (the use case decides for real:
+    before payment only while the id is not confirmed, which the view does not know)."""
+    return view.role == "payee" and State(view.state) in (
+        State.PAYOUT_FAILED,
+        State.AWAITING_PAYMENT,
+    )
 
 
 LABELS = {
@@ -103,6 +118,7 @@ LABELS = {
     "collect": "btn.collect",
     "receipt": "btn.receipt",
     "refresh": "btn.refresh",
+    "upi": "btn.new_upi",
 }
 
 

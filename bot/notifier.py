@@ -23,7 +23,14 @@ from bot.context import BotServices
 from bot.i18n import Html, has, money, t
 from core import cards, people
 from core.escrow.ports import DONE_STEPS, DeliveryError
+from core.escrow.states import State
+from core.escrow.upi_checks import UpiStatus
 from core.escrow.views import EscrowView, view_for_chat
+
+# What the payee's UPI id check found, told again once the escrow waits for a new UPI id.
+UPI_CHECKS = frozenset({"payee_upi_verified", "payee_upi_invalid", "payee_upi_unverified"})
+# Pushes that ask the payee for a new UPI id carry the button that starts giving one.
+ASK_NEW_UPI = frozenset({"payout_refused", "payee_upi_invalid"})
 
 
 class TelegramNotifier:
@@ -68,18 +75,18 @@ class TelegramNotifier:
         if kind == "payment_requested":
             await self._payment_request(chat_id, lang, view, payload, steps)
         elif (push := self._push(lang, kind, view, payload)) is not None:
-            await steps.run(lambda: self._send(chat_id, push))
+            keyboard = new_upi_keyboard(lang, view) if kind in ASK_NEW_UPI else None
+            await steps.run(lambda: self._send(chat_id, push, keyboard))
         fresh = kind in ("partner_joined", "payment_held")
         await steps.run(lambda: self._card(chat_id, lang, view, fresh=fresh))
 
     def _push(self, lang: str, kind: str, view: EscrowView, payload: dict[str, Any]) -> str | None:
-        key = f"notify.{kind}"
-        if has(f"{key}.{view.role}"):  # the person the money goes to is told "you"
-            key = f"{key}.{view.role}"
-        if not has(key):
+        key = push_key(kind, view.role, payload)
+        if key is None:
             return None
         other = view.payee_name if view.role == "payer" else view.payer_name
         problem = str(payload.get("problem") or "unknown_reference")
+        holder = str(payload.get("payee_name") or "")
         return t(
             lang,
             key,
@@ -94,6 +101,11 @@ class TelegramNotifier:
             returned=money(int(payload.get("returned_paise") or 0)),
             paid=money(int(payload.get("paid_paise") or 0)),
             problem_text=Html(t(lang, f"problem.{problem}", amount=money(view.amount_paise))),
+            upi=payload.get("upi_id") or view.payee_upi or "",
+            holder=holder,
+            holder_line=Html(
+                t(lang, "upi.holder", holder=holder) if holder else t(lang, "upi.holder_unknown")
+            ),
         )
 
     async def _payment_request(
@@ -110,8 +122,7 @@ class TelegramNotifier:
             link=link,
             due=due,
         )
-        if payload.get("collect_sent"):
-            text += "\n" + t(lang, "notify.payment_requested_collect")
+        text += "".join("\n\n" + line for line in _payment_lines(lang, view, payload))
         button = InlineKeyboardButton(
             t(lang, "btn.collect"), callback_data=f"escrow:{view.id}:collect"
         )
@@ -153,6 +164,48 @@ class TelegramNotifier:
             reply_markup=keyboard,
             disable_web_page_preview=True,
         )
+
+
+def push_key(kind: str, role: str | None, payload: dict[str, Any]) -> str | None:
+    """The catalogue key of the push for `kind`, as specific as the catalogue has it: the
+    situation's variant, then the reader's role ("you" for the person concerned)."""
+    base = f"notify.{kind}"
+    variant = ""
+    if kind in UPI_CHECKS and payload.get("state") == State.PAYOUT_FAILED:
+        variant = "_again"  # a new UPI id after a refused payout: the money is already held
+    elif kind == "payee_upi_verified" and not payload.get("payee_name"):
+        variant = "_unnamed"
+    for key in (f"{base}{variant}.{role}", f"{base}{variant}", f"{base}.{role}", base):
+        if has(key):
+            return key
+    return None
+
+
+def _payment_lines(lang: str, view: EscrowView, payload: dict[str, Any]) -> list[str]:
+    """Under the payment request: whose UPI id it pays, and what became of the UPI app request."""
+    lines, upi = [], view.payee_upi or ""
+    if payload.get("payee_name"):
+        lines.append(
+            t(lang, "notify.payment_requested_named", upi=upi, holder=payload["payee_name"])
+        )
+    elif payload.get("payee_upi_status") == UpiStatus.FAILED:
+        lines.append(t(lang, "notify.payment_requested_unverified", upi=upi))
+    error = payload.get("collect_error")
+    if payload.get("collect_sent"):
+        lines.append(t(lang, "notify.payment_requested_collect"))
+    elif error == "collect.unknown":
+        lines.append(t(lang, "collect.unknown"))
+    elif error:
+        lines.append(t(lang, "collect.refused"))
+    return lines
+
+
+def new_upi_keyboard(lang: str, view: EscrowView) -> InlineKeyboardMarkup | None:
+    """The payee's "Give a new UPI id" button (the handler checks again who pressed it)."""
+    if view.role != "payee":
+        return None
+    button = InlineKeyboardButton(t(lang, "btn.new_upi"), callback_data=f"escrow:{view.id}:upi")
+    return InlineKeyboardMarkup([[button]])
 
 
 class Steps:

@@ -53,6 +53,7 @@ EN: dict[str, str] = {
     "state.EXPIRED": "Expired",
     "state.DISPUTED": "In dispute — support is deciding",
     "state.SPLIT": "Settled by support (split)",
+    "state.PAYOUT_FAILED": "Payout refused — waiting for the payee's new UPI id",
     "next.AWAITING_PARTNER": "The other person joins with the code {code} in the TrustPay bot.",
     "next.AWAITING_PAYMENT": "The payer pays {amount} by UPI (QR below). Pay by {due}.",
     "next.HELD": (
@@ -66,6 +67,10 @@ EN: dict[str, str] = {
     "next.EXPIRED": "Nothing more will happen. Open a new escrow in the bot to trade.",
     "next.DISPUTED": "TrustPay support is looking at the evidence and will decide.",
     "next.SPLIT": "Support divided the money between the payee and the payer.",
+    "next.PAYOUT_FAILED": (
+        "The payee's bank refused the payout to their UPI id. TrustPay still holds the money "
+        "and is waiting for the payee's new UPI id; then {payout} is paid to it."
+    ),
 }
 
 HI: dict[str, str] = {
@@ -112,6 +117,7 @@ HI: dict[str, str] = {
     "state.EXPIRED": "समय सीमा समाप्त",
     "state.DISPUTED": "विवाद में — सपोर्ट फ़ैसला कर रहा है",
     "state.SPLIT": "सपोर्ट ने बाँट दिया",
+    "state.PAYOUT_FAILED": "भुगतान लौटा — पाने वाले की नई UPI id का इंतज़ार",
     "next.AWAITING_PARTNER": "दूसरा व्यक्ति TrustPay बॉट में कोड {code} से जुड़ता है।",
     "next.AWAITING_PAYMENT": "भुगतान करने वाला UPI से {amount} भेजता है (नीचे QR)। {due} तक भुगतान करें।",
     "next.HELD": ("पैसे TrustPay के पास हैं। पाने वाला सामान देता है; दोनों की पुष्टि पर उसे भुगतान होता है।"),
@@ -123,6 +129,10 @@ HI: dict[str, str] = {
     "next.EXPIRED": "आगे कुछ नहीं होगा। सौदे के लिए बॉट में नया एस्क्रो खोलें।",
     "next.DISPUTED": "TrustPay सपोर्ट सबूत देखकर फ़ैसला करेगा।",
     "next.SPLIT": "सपोर्ट ने पैसे पाने वाले और भुगतान करने वाले के बीच बाँट दिए।",
+    "next.PAYOUT_FAILED": (
+        "पाने वाले के बैंक ने उनकी UPI id पर भुगतान लौटा दिया। पैसे अब भी TrustPay के पास हैं और "
+        "पाने वाले की नई UPI id का इंतज़ार है; फिर उस पर {payout} भेजे जाएँगे।"
+    ),
 }
 
 CATALOGUES = {"en": EN, "hi": HI}

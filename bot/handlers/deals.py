@@ -166,7 +166,14 @@ async def show_mine(update: Update, context: BotContext) -> None:
     if not found:
         await reply(update, t(lang, "mine.empty"))
         return
-    icons = {"RELEASED": "✅", "REFUNDED": "↩️", "CANCELLED": "✖️", "EXPIRED": "⌛", "DISPUTED": "⚠️"}
+    icons = {
+        "RELEASED": "✅",
+        "REFUNDED": "↩️",
+        "CANCELLED": "✖️",
+        "EXPIRED": "⌛",
+        "DISPUTED": "⚠️",
+        "PAYOUT_FAILED": "⚠️",
+    }
     lines = [t(lang, "mine.header")] + [
         t(
             lang,
@@ -203,9 +210,10 @@ async def cancel(update: Update, context: BotContext) -> None:
     args = args_of(context)
     actor, deps = actor_of(update), context.services.deps
     if not args:
-        if await people.load_draft(actor, deps):
+        if draft := await people.load_draft(actor, deps):
             await people.clear_draft(actor, deps)
-            await reply(update, t(await language(update, context), "create.cancelled"))
+            left = "upi.kept" if draft.flow == "upi" else "create.cancelled"
+            await reply(update, t(await language(update, context), left))
         else:
             await reply(update, t(await language(update, context), "cancel.usage"))
         return

@@ -2,7 +2,8 @@
 
 Flows: `create` (role -> amount -> description -> UPI id if receiving -> confirm), and the
 one-question flows `join` (the payee's UPI id), `dispute` (the reason), `collect` (the payer's
-UPI id) and `evidence` (after a dispute: every message and photo goes to support).
+UPI id), `upi` (the payee's new UPI id, see bot.handlers.upi) and `evidence` (after a dispute:
+every message and photo goes to support).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
-from bot.handlers import deals
+from bot.handlers import deals, upi
 from bot.handlers.common import actor_of, handler, language, reply
 from bot.i18n import Html, money, t
 from core import people
@@ -177,6 +178,7 @@ STEPS: dict[tuple[str, str], Step] = {
     (CREATE, UPI): on_upi,
     ("join", UPI): deals.on_join_upi,
     ("collect", UPI): deals.on_collect_upi,
+    (upi.FLOW, upi.UPI_ID): upi.on_new_upi,
     ("dispute", "reason"): deals.on_dispute_reason,
     ("evidence", "open"): deals.on_evidence,
 }

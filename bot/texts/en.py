@@ -20,6 +20,7 @@ TEXTS: dict[str, str] = {
         "/confirm CODE — say the deal is done (money goes to the payee when both confirm)\n"
         "/cancel CODE — cancel (before payment), or ask for a refund\n"
         "/dispute CODE reason — ask support to decide\n"
+        "/upi CODE new-upi-id — give a new UPI id to receive the money (if the bank refused it)\n"
         "/receipt CODE — a PDF receipt\n"
         "/language — English / हिन्दी\n\n"
         "Amounts from {min} to {max}. Codes expire after 7 days."
@@ -65,7 +66,10 @@ TEXTS: dict[str, str] = {
     "code.invalid": (
         'A code has 6 letters and digits, like <code>K7M2QX</code>. "{code}" isn\'t one.'
     ),
-    "vpa.invalid": "That doesn't look like a UPI id. It should look like <code>name@bank</code>.",
+    "vpa.invalid": (
+        "That doesn't look like a UPI id. A UPI id is letters, digits, dots or hyphens, then @ "
+        "and the bank's name, like <code>name@okaxis</code>."
+    ),
     "vpa.required": "To receive money, I need your UPI id (like <code>name@okaxis</code>).",
     "vpa.required_to_join": (
         "You'll receive the money in this escrow, so I need your UPI id: "
@@ -86,12 +90,44 @@ TEXTS: dict[str, str] = {
     "confirm.not_now": "You can confirm only after the money is held (now: {state_name}).",
     "cancel.not_now": "This escrow can't be cancelled now ({state_name}). Use /dispute if needed.",
     "dispute.not_now": "A dispute is possible only while the money is held (now: {state_name}).",
-    "resolve.not_disputed": "Escrow is {state_name}, not disputed.",
+    "resolve.not_disputed": (
+        "Escrow is {state_name}: only a disputed escrow, or one whose payout was refused, "
+        "can be resolved."
+    ),
+    "resolve.payout_refused": (
+        "The payee's UPI id refused the payout, so a release would go to it again. Use "
+        "<code>refund</code> or <code>split AMOUNT</code>, or wait for the payee's new UPI id."
+    ),
+    "resolve.split_under_way": (
+        "This escrow is already being split (the payer's part may be refunded already), so it "
+        "can't be decided again. The payee's share waits for their new UPI id."
+    ),
     "resolve.bad_split": "For a split give the payee's share, more than 0 and less than {amount}.",
     "admin.only": "That's for TrustPay support only.",
     "collect.payer_only": "Only the payer can ask for a collect request.",
     "collect.not_now": "Payment isn't expected on this escrow now ({state_name}).",
     "collect.already_sent": "A collect request is already on its way to that UPI id.",
+    "collect.unknown": (
+        "A request may have reached your UPI app. If it did, you can approve it there; if not, "
+        "pay with the link or QR above. We won't send another, so you are never asked twice."
+    ),
+    "collect.refused": (
+        "We couldn't send a request to your UPI app, so please pay with the link or QR above."
+    ),
+    "upi.payee_only": "Only the person receiving the money (the payee) can change its UPI id.",
+    "upi.not_now": (
+        "The UPI id can't be changed now ({state_name}). It can be changed before payment while "
+        "it isn't confirmed yet, or after the bank refused a payout to it."
+    ),
+    "upi.same": (
+        "That's the UPI id this escrow already has. Please send a different one, "
+        "like <code>name@okaxis</code>."
+    ),
+    "retry.needs_new_upi": (
+        "The payee's UPI id refused the payout, so a retry would fail again. The payee must give "
+        "a new UPI id (<code>/upi CODE new-id</code>), or use <code>/resolve CODE refund</code> "
+        "or <code>split AMOUNT</code>."
+    ),
     "utr.invalid": "A UTR is 6 to 35 letters and digits.",
     "payout_done.nothing_due": "No manual payout is waiting on this escrow.",
     "repay.nothing_owed": "No reversed payout is waiting to be paid again.",
@@ -165,6 +201,7 @@ TEXTS: dict[str, str] = {
     "state.EXPIRED": "expired",
     "state.DISPUTED": "in dispute — support is deciding",
     "state.SPLIT": "settled by support (split)",
+    "state.PAYOUT_FAILED": "payout refused — waiting for a new UPI id",
     "next.share_code": "Share the code <code>{code}</code> with the other person.",
     "next.payer_pays": "Pay {amount} by UPI with the link or QR I sent you.",
     "next.wait_for_payment": "Wait for {payer} to pay. We'll tell you the moment it's held.",
@@ -182,6 +219,14 @@ TEXTS: dict[str, str] = {
     "next.expired": "Nothing more to do. Open a new escrow if you still want to trade.",
     "next.disputed": "Support is looking at it. Send any text or photos here as evidence.",
     "next.split": "Support split the money: the payee got their share, the payer the rest.",
+    "next.payout_failed": (
+        "The payee's bank refused the payout. Your money is safe with TrustPay; we're waiting "
+        "for the payee's new UPI id."
+    ),
+    "next.payout_failed.payee": (
+        "Your bank refused the payout. The money is safe with TrustPay until you give a UPI id "
+        "that works: tap <b>Give a new UPI id</b>, or send <code>/upi {code} name@okaxis</code>."
+    ),
     "btn.release": "✅ Release money",
     "btn.delivered": "✅ Delivered",
     "btn.cancel": "✖️ Cancel escrow",
@@ -193,6 +238,7 @@ TEXTS: dict[str, str] = {
     "btn.share_code": "📤 Share",
     "btn.status_page": "🌐 Status page",
     "btn.refresh": "🔄 Refresh",
+    "btn.new_upi": "✏️ Give a new UPI id",
     "ask.release": "Release {payout} to {payee}? This can't be undone.",
     "ask.cancel_refund": "Cancel and refund {amount} to {payer}?",
     "ask.dispute": (
@@ -213,6 +259,29 @@ TEXTS: dict[str, str] = {
     "action.collect_sent": "📲 A payment request for {amount} was sent to {upi}. Approve it in your UPI app.",
     "collect.ask_upi": "Send your UPI id and I'll send a payment request to your UPI app.",
     "evidence.saved": "📎 Added to the dispute on {code}.",
+    # --- a new UPI id for the payee ---
+    "upi.usage": (
+        "Send <code>/upi CODE name@okaxis</code> to give a new UPI id to receive the money."
+    ),
+    "upi.ask": (
+        "Which UPI id should receive the money for <b>{name}</b> ({code})? "
+        "Send it here, like <code>name@okaxis</code>. (To stop, send /cancel.)"
+    ),
+    "upi.kept": "OK, the UPI id stays as it was.",
+    "upi.send_again": "Please send the UPI id again.",
+    "upi.checking_payout": (
+        "🔎 Thanks. Checking your new UPI id {upi} with the bank… Once it's confirmed we send "
+        "the money to it; until then it stays safe with TrustPay. I'll tell you here."
+    ),
+    "upi.checking_payment": (
+        "🔎 Thanks. Checking your new UPI id {upi} with the bank… Once it's confirmed, "
+        "{payer} gets the payment link. I'll tell you here."
+    ),
+    "upi.sending": "✅ Your new UPI id {upi} is accepted. We're sending the money to it now.",
+    "upi.payment_asked": "✅ Your new UPI id {upi} is accepted. {payer} is now asked to pay.",
+    "upi.checked_invalid": (
+        "❌ The bank says {upi} doesn't exist. Please check it and send another UPI id here."
+    ),
     "mine.empty": "You have no escrows yet. Send /create to open one.",
     "mine.header": "<b>Your escrows</b>",
     "mine.line": "{icon} <code>{code}</code> {name} — {amount} — {state_name}",
@@ -231,6 +300,14 @@ TEXTS: dict[str, str] = {
         "Pay by {due}."
     ),
     "notify.payment_requested_collect": "A payment request was also sent to your UPI app.",
+    "notify.payment_requested_named": (
+        "✅ The money goes to UPI id {upi}, registered to <b>{holder}</b>. Pay only if this is "
+        "the person you are dealing with."
+    ),
+    "notify.payment_requested_unverified": (
+        "⚠️ We couldn't check the name on the payee's UPI id {upi}. Pay only if you are sure "
+        "it belongs to the person you are dealing with."
+    ),
     "notify.payment_held": "🔒 <b>{amount} received and held</b> for {name} ({code}).",
     "notify.partner_confirmed": "✅ The {by_name} confirmed the deal on {name}.",
     "notify.cancel_requested": (
@@ -274,6 +351,71 @@ TEXTS: dict[str, str] = {
         "you'll get it here."
     ),
     "notify.support_alert": "🚨 <b>Alert</b> ({alert}) {code}: {detail}",
+    # the payee's UPI id: checked with the bank, refused by it, replaced
+    "upi.holder": "Registered to: <b>{holder}</b>",
+    "upi.holder_unknown": "The bank gave no name for this UPI id.",
+    "notify.payee_upi_verified.payer": (
+        "🔎 <b>Before you pay</b> for {name} ({code}): the UPI id {upi} that will receive the "
+        "money is registered to <b>{holder}</b>. Pay only if this is the person you are "
+        "dealing with."
+    ),
+    "notify.payee_upi_verified_unnamed.payer": (
+        "🔎 <b>Before you pay</b> for {name} ({code}): the UPI id {upi} that will receive the "
+        "money exists, but the bank gave no name for it. Pay only if you are sure it belongs to "
+        "the person you are dealing with."
+    ),
+    "notify.payee_upi_verified.payee": (
+        "✅ Your UPI id {upi} for {name} ({code}) is confirmed by the bank.\n{holder_line}\n"
+        "{other} is now asked to pay."
+    ),
+    "notify.payee_upi_verified_again.payee": (
+        "✅ Your new UPI id {upi} for {name} ({code}) is confirmed by the bank.\n{holder_line}\n"
+        "We're sending the money to it now."
+    ),
+    "notify.payee_upi_verified_again.payer": (
+        "The payee gave a new UPI id for {name} ({code}): {upi}.\n{holder_line}\n"
+        "The money you paid is being sent there now."
+    ),
+    "notify.payee_upi_unverified.payer": (
+        "⚠️ We couldn't check the payee's UPI id {upi} for {name} ({code}) with the bank, so we "
+        "can't show you whose it is. Pay only if you are sure it belongs to the person you are "
+        "dealing with."
+    ),
+    "notify.payee_upi_unverified.payee": (
+        "⚠️ We couldn't check your UPI id {upi} for {name} ({code}) with the bank, so we go "
+        "ahead without. If it has a typo, send <code>/upi {code} name@okaxis</code> now."
+    ),
+    "notify.payee_upi_unverified_again": (
+        "The bank couldn't check the new UPI id {upi} for {name} ({code}), so we're trying the "
+        "payout to it anyway. The money stays safe with TrustPay until it arrives."
+    ),
+    "notify.payee_upi_invalid.payee": (
+        "❌ The UPI id {upi} you gave for {name} ({code}) doesn't exist, so nobody can pay you "
+        "yet. Tap <b>Give a new UPI id</b> below, or send <code>/upi {code} name@okaxis</code>."
+    ),
+    "notify.payee_upi_invalid.payer": (
+        "⏳ The payee's UPI id for {name} ({code}) turned out to be wrong. Please wait and "
+        "<b>don't pay yet</b>: we've asked them for a new one and will send you the payment "
+        "link once it checks out."
+    ),
+    "notify.payee_upi_invalid_again.payee": (
+        "❌ The new UPI id {upi} for {name} ({code}) doesn't exist either. Your money is still "
+        "safe with TrustPay. Tap <b>Give a new UPI id</b> below, or send "
+        "<code>/upi {code} name@okaxis</code>."
+    ),
+    "notify.payee_upi_invalid_again.payer": (
+        "The payee's new UPI id for {name} ({code}) didn't check out either. Your money is still "
+        "safe with TrustPay; we're waiting for them to give another one."
+    ),
+    "notify.payout_refused.payee": (
+        "⚠️ The bank refused the payout of {paid} to your UPI id {upi} for {name} ({code}): it "
+        "may be mistyped or closed. The money is safe with TrustPay. Tap <b>Give a new UPI "
+        "id</b> below, or send <code>/upi {code} name@okaxis</code>, and we'll pay you there."
+    ),
+    "notify.payout_refused.payer": (
+        "⏳ The payee's bank refused the payout for {name} ({code}). Your money is safe with "
+        "TrustPay; we're waiting for the payee to give a new UPI id, then we pay them there."
+    ),
     # --- support ---
     "admin.menu": (
         "<b>Support</b>\n"

@@ -20,6 +20,7 @@ TEXTS: dict[str, str] = {
         "/confirm CODE — सौदा पूरा होने की पुष्टि (दोनों की पुष्टि पर पैसे भेजे जाते हैं)\n"
         "/cancel CODE — रद्द करें (भुगतान से पहले), या रिफ़ंड माँगें\n"
         "/dispute CODE कारण — सपोर्ट से फ़ैसला करवाएँ\n"
+        "/upi CODE नई-upi-id — पैसे पाने के लिए नई UPI id दें (अगर बैंक ने पुरानी पर भुगतान लौटा दिया)\n"
         "/receipt CODE — PDF रसीद\n"
         "/language — English / हिन्दी\n\n"
         "राशि {min} से {max} तक। कोड 7 दिन में समाप्त हो जाते हैं।"
@@ -58,7 +59,10 @@ TEXTS: dict[str, str] = {
     "amount.too_small": "सबसे छोटा एस्क्रो {limit} का है।",
     "amount.too_large": "सबसे बड़ा एस्क्रो {limit} का है (UPI भुगतान की सीमा)।",
     "code.invalid": 'कोड में 6 अक्षर और अंक होते हैं, जैसे <code>K7M2QX</code>। "{code}" कोड नहीं है।',
-    "vpa.invalid": "यह UPI id नहीं लगती। यह <code>name@bank</code> जैसी होनी चाहिए।",
+    "vpa.invalid": (
+        "यह UPI id नहीं लगती। UPI id में पहले अक्षर, अंक, बिंदु (.) या हाइफ़न (-) होते हैं, फिर @ "
+        "और बैंक का नाम, जैसे <code>name@okaxis</code>।"
+    ),
     "vpa.required": "पैसे पाने के लिए मुझे आपकी UPI id चाहिए (जैसे <code>name@okaxis</code>)।",
     "vpa.required_to_join": (
         "इस एस्क्रो में पैसे आपको मिलेंगे, इसलिए अपनी UPI id दें: <code>/join {code} name@okaxis</code>"
@@ -78,12 +82,46 @@ TEXTS: dict[str, str] = {
     "confirm.not_now": "पैसे जमा होने के बाद ही पुष्टि कर सकते हैं (अभी: {state_name})।",
     "cancel.not_now": "यह एस्क्रो अभी रद्द नहीं हो सकता ({state_name})। ज़रूरत हो तो /dispute करें।",
     "dispute.not_now": "विवाद तभी हो सकता है जब पैसे जमा हों (अभी: {state_name})।",
-    "resolve.not_disputed": "एस्क्रो {state_name} है, विवाद में नहीं।",
+    "resolve.not_disputed": (
+        "एस्क्रो {state_name} है: फ़ैसला सिर्फ़ विवाद वाले एस्क्रो का, या जिसका भुगतान बैंक ने "
+        "लौटा दिया हो, उसका हो सकता है।"
+    ),
+    "resolve.payout_refused": (
+        "पाने वाले की UPI id ने भुगतान लौटा दिया, इसलिए release फिर उसी id पर जाएगा। "
+        "<code>refund</code> या <code>split AMOUNT</code> करें, या पाने वाले की नई UPI id का "
+        "इंतज़ार करें।"
+    ),
+    "resolve.split_under_way": (
+        "इस एस्क्रो का बँटवारा पहले से चल रहा है (भुगतान करने वाले का हिस्सा शायद लौटाया जा चुका "
+        "है), इसलिए दोबारा फ़ैसला नहीं हो सकता। पाने वाले का हिस्सा उनकी नई UPI id का इंतज़ार कर "
+        "रहा है।"
+    ),
     "resolve.bad_split": "बँटवारे के लिए पाने वाले का हिस्सा दें: 0 से ज़्यादा और {amount} से कम।",
     "admin.only": "यह केवल TrustPay सपोर्ट के लिए है।",
     "collect.payer_only": "केवल भुगतान करने वाला ही भुगतान अनुरोध माँग सकता है।",
     "collect.not_now": "इस एस्क्रो पर अभी भुगतान अपेक्षित नहीं है ({state_name})।",
     "collect.already_sent": "उस UPI id पर भुगतान अनुरोध पहले ही भेजा जा चुका है।",
+    "collect.unknown": (
+        "हो सकता है आपके UPI ऐप पर भुगतान अनुरोध पहुँच गया हो। पहुँचा हो तो वहीं स्वीकार करें; "
+        "न पहुँचा हो तो ऊपर दिए लिंक या QR से भुगतान करें। हम दूसरा अनुरोध नहीं भेजेंगे, "
+        "ताकि आपसे दो बार न माँगा जाए।"
+    ),
+    "collect.refused": (
+        "हम आपके UPI ऐप पर भुगतान अनुरोध नहीं भेज पाए, इसलिए ऊपर दिए लिंक या QR से भुगतान करें।"
+    ),
+    "upi.payee_only": "UPI id सिर्फ़ पैसे पाने वाला व्यक्ति ही बदल सकता है।",
+    "upi.not_now": (
+        "UPI id अभी नहीं बदली जा सकती ({state_name})। इसे भुगतान से पहले बदला जा सकता है जब तक "
+        "उसकी पुष्टि न हुई हो, या तब जब बैंक ने उस पर भुगतान लौटा दिया हो।"
+    ),
+    "upi.same": (
+        "यह वही UPI id है जो इस एस्क्रो में पहले से है। कृपया कोई दूसरी भेजें, जैसे <code>name@okaxis</code>।"
+    ),
+    "retry.needs_new_upi": (
+        "पाने वाले की UPI id ने भुगतान लौटा दिया, इसलिए दोबारा कोशिश फिर नाकाम होगी। पाने वाले को "
+        "नई UPI id देनी होगी (<code>/upi CODE नई-id</code>), या <code>/resolve CODE refund</code> "
+        "या <code>split AMOUNT</code> करें।"
+    ),
     "utr.invalid": "UTR में 6 से 35 अक्षर और अंक होते हैं।",
     "payout_done.nothing_due": "इस एस्क्रो पर कोई हाथ से किया जाने वाला भुगतान बाक़ी नहीं है।",
     "repay.nothing_owed": "लौटा हुआ कोई भुगतान दोबारा भेजने के लिए बाक़ी नहीं है।",
@@ -152,6 +190,7 @@ TEXTS: dict[str, str] = {
     "state.EXPIRED": "समाप्त",
     "state.DISPUTED": "विवाद में — सपोर्ट फ़ैसला कर रहा है",
     "state.SPLIT": "सपोर्ट ने बाँट दिया",
+    "state.PAYOUT_FAILED": "भुगतान लौटा — नई UPI id का इंतज़ार",
     "next.share_code": "कोड <code>{code}</code> दूसरे व्यक्ति को भेजें।",
     "next.payer_pays": "भेजे गए लिंक या QR से UPI द्वारा {amount} का भुगतान करें।",
     "next.wait_for_payment": "{payer} के भुगतान का इंतज़ार करें। पैसे जमा होते ही हम बताएँगे।",
@@ -169,6 +208,14 @@ TEXTS: dict[str, str] = {
     "next.expired": "अब कुछ करना नहीं है। सौदा करना हो तो नया एस्क्रो खोलें।",
     "next.disputed": "सपोर्ट देख रहा है। सबूत के तौर पर यहाँ संदेश या फ़ोटो भेजें।",
     "next.split": "सपोर्ट ने पैसे बाँट दिए: पाने वाले को उनका हिस्सा, बाक़ी भुगतान करने वाले को।",
+    "next.payout_failed": (
+        "पाने वाले के बैंक ने भुगतान लौटा दिया। आपके पैसे TrustPay के पास सुरक्षित हैं; हम पाने "
+        "वाले की नई UPI id का इंतज़ार कर रहे हैं।"
+    ),
+    "next.payout_failed.payee": (
+        "आपके बैंक ने भुगतान लौटा दिया। जब तक आप सही UPI id नहीं देते, पैसे TrustPay के पास "
+        "सुरक्षित हैं: <b>नई UPI id दें</b> दबाएँ, या <code>/upi {code} name@okaxis</code> भेजें।"
+    ),
     "btn.release": "✅ पैसे भेजें",
     "btn.delivered": "✅ दे दिया",
     "btn.cancel": "✖️ एस्क्रो रद्द करें",
@@ -180,6 +227,7 @@ TEXTS: dict[str, str] = {
     "btn.share_code": "📤 शेयर करें",
     "btn.status_page": "🌐 स्थिति पेज",
     "btn.refresh": "🔄 ताज़ा करें",
+    "btn.new_upi": "✏️ नई UPI id दें",
     "ask.release": "{payee} को {payout} भेजें? यह वापस नहीं होगा।",
     "ask.cancel_refund": "रद्द करके {payer} को {amount} लौटाएँ?",
     "ask.dispute": (
@@ -200,6 +248,24 @@ TEXTS: dict[str, str] = {
     "action.collect_sent": "📲 {amount} का भुगतान अनुरोध {upi} पर भेजा गया। अपने UPI ऐप में स्वीकार करें।",
     "collect.ask_upi": "अपनी UPI id भेजें, मैं आपके UPI ऐप पर भुगतान अनुरोध भेज दूँगा।",
     "evidence.saved": "📎 {code} के विवाद में जोड़ दिया।",
+    "upi.usage": "पैसे पाने के लिए नई UPI id देने को <code>/upi CODE name@okaxis</code> भेजें।",
+    "upi.ask": (
+        "<b>{name}</b> ({code}) के पैसे किस UPI id पर आएँ? यहाँ भेजें, जैसे "
+        "<code>name@okaxis</code>। (रोकने के लिए /cancel भेजें।)"
+    ),
+    "upi.kept": "ठीक है, UPI id पहले जैसी ही रहेगी।",
+    "upi.send_again": "कृपया UPI id फिर से भेजें।",
+    "upi.checking_payout": (
+        "🔎 धन्यवाद। आपकी नई UPI id {upi} बैंक से जाँची जा रही है… पुष्टि होते ही पैसे उस पर "
+        "भेजे जाएँगे; तब तक वे TrustPay के पास सुरक्षित हैं। मैं यहीं बताऊँगा।"
+    ),
+    "upi.checking_payment": (
+        "🔎 धन्यवाद। आपकी नई UPI id {upi} बैंक से जाँची जा रही है… पुष्टि होते ही {payer} को "
+        "भुगतान लिंक भेजा जाएगा। मैं यहीं बताऊँगा।"
+    ),
+    "upi.sending": "✅ आपकी नई UPI id {upi} मान ली गई। पैसे अभी उस पर भेजे जा रहे हैं।",
+    "upi.payment_asked": "✅ आपकी नई UPI id {upi} मान ली गई। अब {payer} से भुगतान माँगा गया है।",
+    "upi.checked_invalid": ("❌ बैंक के अनुसार {upi} मौजूद नहीं है। कृपया जाँचकर यहाँ दूसरी UPI id भेजें।"),
     "mine.empty": "अभी आपका कोई एस्क्रो नहीं है। खोलने के लिए /create भेजें।",
     "mine.header": "<b>आपके एस्क्रो</b>",
     "mine.line": "{icon} <code>{code}</code> {name} — {amount} — {state_name}",
@@ -217,6 +283,14 @@ TEXTS: dict[str, str] = {
         "{due} तक भुगतान करें।"
     ),
     "notify.payment_requested_collect": "आपके UPI ऐप पर भी भुगतान अनुरोध भेजा गया है।",
+    "notify.payment_requested_named": (
+        "✅ पैसे UPI id {upi} पर जाएँगे, जो <b>{holder}</b> के नाम पर है। भुगतान तभी करें जब "
+        "यह वही व्यक्ति हो जिससे आप सौदा कर रहे हैं।"
+    ),
+    "notify.payment_requested_unverified": (
+        "⚠️ हम पाने वाले की UPI id {upi} पर नाम नहीं जाँच पाए। भुगतान तभी करें जब आपको पक्का "
+        "हो कि यह उसी व्यक्ति की है जिससे आप सौदा कर रहे हैं।"
+    ),
     "notify.payment_held": "🔒 {name} ({code}) के लिए <b>{amount} मिल गए और जमा हैं</b>।",
     "notify.partner_confirmed": "✅ {by_name} ने {name} सौदे की पुष्टि कर दी।",
     "notify.cancel_requested": (
@@ -258,6 +332,70 @@ TEXTS: dict[str, str] = {
         "⏳ {name} का भुगतान लिंक बनाने में दिक़्क़त आ रही है। हम कोशिश कर रहे हैं — लिंक यहीं मिलेगा।"
     ),
     "notify.support_alert": "🚨 <b>अलर्ट</b> ({alert}) {code}: {detail}",
+    "upi.holder": "किसके नाम पर: <b>{holder}</b>",
+    "upi.holder_unknown": "बैंक ने इस UPI id के लिए कोई नाम नहीं बताया।",
+    "notify.payee_upi_verified.payer": (
+        "🔎 {name} ({code}) का <b>भुगतान करने से पहले</b>: जिस UPI id {upi} पर पैसे जाएँगे, वह "
+        "<b>{holder}</b> के नाम पर है। भुगतान तभी करें जब यह वही व्यक्ति हो जिससे आप सौदा कर "
+        "रहे हैं।"
+    ),
+    "notify.payee_upi_verified_unnamed.payer": (
+        "🔎 {name} ({code}) का <b>भुगतान करने से पहले</b>: जिस UPI id {upi} पर पैसे जाएँगे, वह "
+        "मौजूद है, पर बैंक ने उसका कोई नाम नहीं बताया। भुगतान तभी करें जब आपको पक्का हो कि यह "
+        "उसी व्यक्ति की है जिससे आप सौदा कर रहे हैं।"
+    ),
+    "notify.payee_upi_verified.payee": (
+        "✅ {name} ({code}) के लिए आपकी UPI id {upi} की बैंक ने पुष्टि कर दी।\n{holder_line}\n"
+        "अब {other} से भुगतान माँगा गया है।"
+    ),
+    "notify.payee_upi_verified_again.payee": (
+        "✅ {name} ({code}) के लिए आपकी नई UPI id {upi} की बैंक ने पुष्टि कर दी।\n{holder_line}\n"
+        "पैसे अभी उस पर भेजे जा रहे हैं।"
+    ),
+    "notify.payee_upi_verified_again.payer": (
+        "पाने वाले ने {name} ({code}) के लिए नई UPI id दी है: {upi}।\n{holder_line}\n"
+        "आपके भुगतान किए पैसे अब वहाँ भेजे जा रहे हैं।"
+    ),
+    "notify.payee_upi_unverified.payer": (
+        "⚠️ हम {name} ({code}) के पाने वाले की UPI id {upi} बैंक से नहीं जाँच पाए, इसलिए नहीं "
+        "बता सकते कि यह किसके नाम पर है। भुगतान तभी करें जब आपको पक्का हो कि यह उसी व्यक्ति की "
+        "है जिससे आप सौदा कर रहे हैं।"
+    ),
+    "notify.payee_upi_unverified.payee": (
+        "⚠️ हम {name} ({code}) के लिए आपकी UPI id {upi} बैंक से नहीं जाँच पाए, इसलिए बिना जाँच "
+        "आगे बढ़ रहे हैं। अगर इसमें कोई ग़लती है तो अभी <code>/upi {code} name@okaxis</code> भेजें।"
+    ),
+    "notify.payee_upi_unverified_again": (
+        "बैंक {name} ({code}) की नई UPI id {upi} नहीं जाँच पाया, इसलिए हम फिर भी उस पर भुगतान "
+        "भेज रहे हैं। पैसे पहुँचने तक TrustPay के पास सुरक्षित हैं।"
+    ),
+    "notify.payee_upi_invalid.payee": (
+        "❌ {name} ({code}) के लिए आपकी दी हुई UPI id {upi} मौजूद नहीं है, इसलिए अभी कोई आपको "
+        "भुगतान नहीं कर सकता। नीचे <b>नई UPI id दें</b> दबाएँ, या "
+        "<code>/upi {code} name@okaxis</code> भेजें।"
+    ),
+    "notify.payee_upi_invalid.payer": (
+        "⏳ {name} ({code}) के पाने वाले की UPI id ग़लत निकली। कृपया रुकें और <b>अभी भुगतान न "
+        "करें</b>: हमने उनसे नई UPI id माँगी है, उसकी पुष्टि होते ही आपको भुगतान लिंक भेजेंगे।"
+    ),
+    "notify.payee_upi_invalid_again.payee": (
+        "❌ {name} ({code}) के लिए नई UPI id {upi} भी मौजूद नहीं है। आपके पैसे अब भी TrustPay के "
+        "पास सुरक्षित हैं। नीचे <b>नई UPI id दें</b> दबाएँ, या "
+        "<code>/upi {code} name@okaxis</code> भेजें।"
+    ),
+    "notify.payee_upi_invalid_again.payer": (
+        "{name} ({code}) के पाने वाले की नई UPI id भी सही नहीं निकली। आपके पैसे अब भी TrustPay "
+        "के पास सुरक्षित हैं; हम उनकी दूसरी UPI id का इंतज़ार कर रहे हैं।"
+    ),
+    "notify.payout_refused.payee": (
+        "⚠️ {name} ({code}) के लिए आपकी UPI id {upi} पर {paid} का भुगतान बैंक ने लौटा दिया: "
+        "शायद id ग़लत लिखी है या खाता बंद है। पैसे TrustPay के पास सुरक्षित हैं। नीचे <b>नई UPI "
+        "id दें</b> दबाएँ, या <code>/upi {code} name@okaxis</code> भेजें, हम वहाँ भुगतान करेंगे।"
+    ),
+    "notify.payout_refused.payer": (
+        "⏳ {name} ({code}) का भुगतान पाने वाले के बैंक ने लौटा दिया। आपके पैसे TrustPay के पास "
+        "सुरक्षित हैं; हम पाने वाले की नई UPI id का इंतज़ार कर रहे हैं, फिर वहाँ भुगतान करेंगे।"
+    ),
     "admin.menu": (
         "<b>सपोर्ट</b>\n"
         "/find CODE | @user | telegram-id\n/alerts\n/stats\n"

@@ -5,6 +5,7 @@ payouts through the RazorpayX simulator.
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import AsyncIterator
 
@@ -41,7 +42,14 @@ async def opened(chat: Chat, amount: str = "1500", what: str = "Phone case") -> 
     return code
 
 
-async def paid(chat: Chat, code: str) -> None:
+async def paid(chat: Chat, code: str, within: float = 30.0) -> None:
+    """Alice pays, once she has been asked to (after Setu has checked Bob's UPI id)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while (await escrow(chat, code)).setu_qr_id is None:
+        assert loop.time() < deadline, "the payer was never asked to pay"
+        await chat.run_jobs()  # as the scheduler would, should a check or request be put off
+        await asyncio.sleep(0.1)
     await chat.app.pay(await escrow(chat, code))
     await chat.app.wait_state(await escrow(chat, code), State.HELD)
     await chat.settle()

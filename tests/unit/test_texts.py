@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.i18n import t
+from bot.notifier import push_key
 from bot.texts import CATALOGUES
 from core.errors import ConflictError, ForbiddenError, NotFoundError, ServiceError
 from sandbox.telegram.html_text import parse_html
@@ -71,6 +72,60 @@ def test_every_key_the_bot_looks_up_exists() -> None:
 def test_parameters_are_escaped_and_missing_ones_stay_visible() -> None:
     assert t("en", "user.not_found", telegram_id="<b>7</b>").count("&lt;b&gt;") == 1
     assert "{code}" in t("en", "error.escrow_not_found")
+
+
+UPI_KINDS = ("payee_upi_verified", "payee_upi_invalid", "payee_upi_unverified", "payout_refused")
+
+
+@pytest.mark.parametrize("kind", UPI_KINDS)
+@pytest.mark.parametrize("state", ["AWAITING_PAYMENT", "PAYOUT_FAILED"])
+@pytest.mark.parametrize("name", ["BILAL KHAN", None])
+def test_both_parties_are_told_about_the_payees_upi_id_in_both_languages(
+    kind: str, state: str, name: str | None
+) -> None:
+    for role in ("payer", "payee"):
+        key = push_key(kind, role, {"state": state, "payee_name": name})
+        assert key is not None, (kind, role, state)
+        for lang in ("en", "hi"):
+            assert key in CATALOGUES[lang], (lang, key)
+            text = t(lang, key, **(dict.fromkeys(_fields(EN[key]), "x") | {"upi": "bi***@okaxis"}))
+            assert "{" not in text, text
+            if role == "payee":  # the payee is shown which of their UPI ids it is about
+                assert "bi***@okaxis" in text, (lang, key)
+
+
+def test_the_payer_sees_whose_upi_id_it_is_before_paying() -> None:
+    named = push_key(
+        "payee_upi_verified", "payer", {"state": "AWAITING_PAYMENT", "payee_name": "B"}
+    )
+    unnamed = push_key("payee_upi_verified", "payer", {"state": "AWAITING_PAYMENT"})
+    assert named is not None
+    assert unnamed is not None
+    text = t("en", named, upi="bi***@okaxis", holder="BILAL KHAN", code="K7M2QX", name="Ph")
+    assert "bi***@okaxis" in text
+    assert "is registered to <b>BILAL KHAN</b>" in text
+    assert "Pay only if this is the person you are dealing with" in text
+    assert "gave no name" in t("en", unnamed, upi="bi***@okaxis", code="K7M2QX", name="Ph")
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "upi.payee_only",
+        "upi.not_now",
+        "upi.same",
+        "retry.needs_new_upi",
+        "collect.unknown",
+        "state.PAYOUT_FAILED",
+        "next.payout_failed",
+        "next.payout_failed.payee",
+        "btn.new_upi",
+    ],
+)
+def test_the_new_upi_id_words_exist_in_both_languages(key: str) -> None:
+    assert EN[key]
+    assert HI[key]
+    assert HI[key] != EN[key] or key == "btn.new_upi"
 
 
 def _all_errors() -> list[type[ServiceError]]:
