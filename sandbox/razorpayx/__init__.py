@@ -1,7 +1,7 @@
 """A faithful local simulator of RazorpayX Payouts to UPI VPAs: no RazorpayX account needed.
 
 Paths, auth, entity shapes, idempotency, statuses and webhooks follow RazorpayX's docs as
-summarised in shared/reference/razorpayx-payouts.md; where they are silent, its "Gaps and
+summarised in the project's RazorpayX payouts research notes; where they are silent, its "Gaps and
 guesses" choices apply (and the configurable ones are in SimulatorConfig).
 """
 
