@@ -171,10 +171,11 @@ async def _payments(deps: Deps, period: Period, found: ProviderCheck) -> None:
             Escrow.setu_qr_id.is_not(None),
         )
         escrows = list((await uow.session.execute(query)).scalars())
+        ours = select(Payment.gateway_payment_id, Payment.amount_paise).where(
+            Payment.provider == gateway.name, Payment.escrow_id.in_([e.id for e in escrows] or [-1])
+        )  # only these escrows' payments, not the whole table
         recorded = {
-            (p.gateway_payment_id, p.amount_paise)
-            for p in (await uow.session.execute(select(Payment))).scalars()
-            if p.provider == gateway.name
+            (payment_id, int(paise)) for payment_id, paise in await uow.session.execute(ours)
         }
     for escrow in escrows:
         for instance in (escrow.setu_qr_id, escrow.setu_collect_id):
